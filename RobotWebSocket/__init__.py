@@ -1,0 +1,217 @@
+"""RobotWebSocket: WebSocket testing for Robot Framework."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from robot.api.deco import not_keyword
+
+from ._loop import register_closer
+from ._version import __version__
+from .arguments import positive_int, seconds
+from .keywords.receiving import ReceivingKeywords
+from .keywords.validation import ValidationKeywords
+
+__all__ = ["RobotWebSocket", "__version__"]
+
+
+class _SuiteListener:
+    """Closes the connections a suite opened when that suite ends (listener API v3)."""
+
+    ROBOT_LISTENER_API_VERSION = 3
+
+    def __init__(self, library: RobotWebSocket) -> None:
+        self.library = library
+
+    def end_suite(self, data: Any, result: Any) -> None:
+        self.library._close_owned_by(result.id)
+
+
+class RobotWebSocket(ReceivingKeywords, ValidationKeywords):
+    """RobotWebSocket tests WebSocket servers: it connects, sends, keeps every message it
+    receives, and extracts, asserts and waits on them.
+
+    %TOC%
+
+    = Connections =
+
+    `Connect` opens a connection and names it by its URL, exactly as written, query string
+    included (``wss://host/ws?userId=1`` and ``wss://host/ws?userId=2`` are two
+    connections), or by an ``alias`` when the same URL must be opened twice (two users on
+    one chat endpoint). Every keyword that takes ``connection`` accepts either name.
+
+    A `Send` to a URL with no open connection opens it first. A name that was never opened
+    fails in every other keyword, and the error lists the open names.
+
+    All connections live on one asyncio event loop in a background thread, which answers
+    pings and receives messages while the test does anything else. Connections opened
+    while a suite runs are closed when that suite ends; ones opened in a parent suite's
+    setup stay usable in its child suites. `Disconnect All` belongs in a suite teardown.
+
+    = Sending =
+
+    `Send` sends a string as a text frame, bytes as a binary frame, and a dictionary or list
+    as JSON text. `Send And Receive` sends and waits for the reply.
+
+    = The message history =
+
+    Each connection keeps the messages it received, in arrival order, from the moment it
+    opens, also after it closes; at most ``buffer_size`` of them (import argument, default
+    10000). Past that the oldest are dropped and the next keyword that reads the connection
+    logs a warning with the number dropped. `Clear Messages` empties a history;
+    `Get Message Count` counts it.
+
+    = Extractions =
+
+    ``expression`` selects a value from the messages of the window, the last ``last``
+    messages of the history:
+
+    | =Form= | =Engine= | =Evaluated on= |
+    | ``$...`` or ``jsonpath=...`` | JSONPath with filters (``$[?(@.id == "42")]``), jsonpath-ng's extended syntax | one message parsed as JSON when ``last=1``; the JSON array of the window's messages when ``last`` > 1 |
+    | ``/...`` or ``xpath=...`` | XPath 1.0 (lxml) | each message parsed as XML |
+    | ``regex=...`` | Python regular expression | each message's text (a binary message's bytes); the value is group 1 when the pattern has a group, else the whole match |
+
+    *One message.* With ``last=1`` (and in `Send And Receive`, `Should Not Receive` and
+    `Get Message Count`) a JSONPath whose first step is a filter, wildcard, index or slice
+    (``$[?(...)]``, ``$[*]``, ``$[0]``) applies to the message itself when it is a JSON
+    array (OCPP's ``[2, "id", "BootNotification", {...}]``: ``$[2]`` is
+    ``BootNotification``), and otherwise to a list holding just that message, so
+    ``$[?(@.type == "tick")]`` selects a tick message. ``$.type`` and
+    ``$['x-request-id']`` read fields of the message.
+
+    *The window.* With ``last`` > 1 a filter picks messages out of the window. With the
+    window ``{"id":"x","status":"NEW"}`` then ``{"id":"x","status":"FILLED"}``, the
+    expression ``$[?(@.id == "x")].status`` returns ``FILLED`` (the first match within
+    the most recent message that matches), and with ``all=True`` ``["NEW", "FILLED"]``.
+    A path that starts with a member name (``$.status``) is applied to each message of
+    the window in turn, and an index on the root (``$[0]``) picks from the window's array.
+
+    A message that is not JSON (or not XML), binary ones included, simply does not match a
+    JSONPath (or XPath). A malformed expression fails at once, naming the expression and
+    the parser's complaint. Each message is parsed at most once and keeps its results per
+    expression, so waiting over a large window stays cheap.
+
+    = Assertions =
+
+    Receiving keywords take ``assertion_operator`` and ``expected`` and use the operators
+    of Robot Framework's AssertionEngine, as Browser library does:
+
+    | =Operator= | =Alternatives= | =Passes when= |
+    | ``==`` | ``equal``, ``equals``, ``should be`` | value equals expected |
+    | ``!=`` | ``inequal``, ``should not be`` | value differs from expected |
+    | ``<``, ``>``, ``<=``, ``>=`` | ``less than``, ``greater than`` | value compares so |
+    | ``contains`` | ``*=`` | expected is in value (substring, list item) |
+    | ``not contains`` | | expected is not in value |
+    | ``starts`` | ``^=``, ``should start with`` | value starts with expected |
+    | ``ends`` | ``$=``, ``should end with`` | value ends with expected |
+    | ``matches`` | | the regular expression expected matches value |
+    | ``validate`` | | the Python expression expected, with ``value``, is true |
+    | ``then`` | ``evaluate`` | always; the keyword returns the expression's result |
+
+    ``expected`` written in a ``.robot`` file is a string. When the extracted value is a
+    number, boolean, null, list or object, ``expected`` is read as JSON before comparing,
+    so ``$.count  ==  42`` and ``$.ok  ==  true`` pass for ``42`` and ``true``; when it
+    does not parse it is used as the string it is, so ``$.tags  contains  new`` works on a
+    list. With ``validate`` and ``then`` it is an expression and is not converted.
+
+    = Waiting and timeouts =
+
+    Messages arrive asynchronously, so a receiving keyword waits up to ``timeout`` (import
+    argument, default 5 s) for its extraction to match at least once and, with an
+    assertion, for the value to satisfy it. It re-evaluates as each message arrives,
+    judging the window as it stood after that message, and returns as soon as the
+    condition holds; it never sleep-polls. If the connection closes and nothing left can
+    satisfy the condition, it fails at once. A failure says what was expected, how long it
+    waited, the last value seen and the messages examined.
+
+    Keywords wait in slices of 0.1 s, so a test ``[Timeout]`` or Ctrl-C stops them
+    promptly. Times take Robot's format (``5s``, ``500ms``, ``1 min 30 s``) or seconds.
+
+    = Flow control =
+
+    `Receive Until` repeats up to ``max_iterations`` times: each iteration re-sends
+    ``send`` when given and waits up to ``interval`` for the value to meet the condition.
+    Unlike `Wait Until Keyword Succeeds` around `Send And Receive`, a reply that arrives
+    late is still seen, and the failure lists what every iteration saw.
+
+    = Logging and secrets =
+
+    log.html shows every message sent and every message a receiving keyword examined: time,
+    direction, connection, type, size, and the content, JSON pretty-printed, XML indented,
+    binary as hex with its printable text, cut at ``log_max_length`` characters with a
+    visible marker. At the default level a keyword shows at most the 10 newest messages it
+    examined; ``--loglevel DEBUG`` shows them all and the whole transcript at `Disconnect`.
+
+    Header values that carry credentials (Authorization, Cookie, Set-Cookie,
+    Proxy-Authorization, and any header whose name contains ``token``, ``secret``,
+    ``key``, ``password`` or ``auth``), Robot ``Secret`` values, and credential query
+    parameters of URLs (``?token=``, ``?access_token=``, ``?api_key=``) are masked as
+    ``***`` in the log, in returned connection info and in failure messages. Robot itself
+    logs the value a keyword returns: do not assign the return value of `Connect` when the
+    URL carries a token.
+
+    = TLS =
+
+    ``wss://`` certificates are verified against the system's CAs by default. Give a CA
+    bundle with ``ca_file``, a client certificate with ``client_cert`` and
+    ``client_key``, or accept any certificate of a test server with ``verify=False``
+    (which logs a warning).
+
+    = Running in parallel =
+
+    Each Robot (or pabot) process has its own event loop and connections; nothing is
+    shared between processes. Suites run under ``pabot --processes 2`` as under
+    ``robot``.
+
+    = Examples =
+
+    | *** Settings ***
+    | Library           RobotWebSocket    timeout=5s
+    | Suite Teardown    Disconnect All
+    |
+    | *** Test Cases ***
+    | Order Is Filled
+    |     Connect        ${WS}    headers=${auth}
+    |     Send           ${WS}    {"op": "place", "id": "${ID}", "qty": 3}
+    |     ${status}=     Receive    ${WS}    $[?(@.id == "${ID}")].status    ==    FILLED    last=50
+    |     ${qty}=        Send And Receive    ${WS}    {"op": "get", "id": "${ID}"}    $.qty    ==    3
+    |     Should Not Receive    ${WS}    $[?(@.type == "error")]    within=1s
+    """
+
+    ROBOT_LIBRARY_SCOPE = "GLOBAL"
+    ROBOT_LIBRARY_VERSION = __version__
+    ROBOT_LIBRARY_DOC_FORMAT = "ROBOT"
+
+    def __init__(
+        self,
+        timeout: timedelta = timedelta(seconds=5),
+        connect_timeout: timedelta = timedelta(seconds=10),
+        buffer_size: int = 10000,
+        log_max_length: int = 10000,
+    ) -> None:
+        """Imports the library.
+
+        | =Argument= | =Default= | =Meaning= |
+        | ``timeout`` | ``5s`` | Default wait of every receiving keyword. |
+        | ``connect_timeout`` | ``10s`` | Default limit for opening a connection (TCP + TLS + upgrade). |
+        | ``buffer_size`` | ``10000`` | Messages kept per connection; the oldest are dropped past it. |
+        | ``log_max_length`` | ``10000`` | Characters of one message shown in the log before it is cut. |
+
+        Example:
+        | Library | RobotWebSocket | timeout=5s | connect_timeout=10s | buffer_size=100000 |
+        """
+        super().__init__(
+            timeout=seconds(timeout, "timeout", allow_none=False) or 0.0,
+            connect_timeout=seconds(connect_timeout, "connect_timeout", allow_none=False)
+            or 0.0,
+            buffer_size=positive_int(buffer_size, "buffer_size"),
+            log_max_length=positive_int(log_max_length, "log_max_length"),
+        )
+        self.ROBOT_LIBRARY_LISTENER = _SuiteListener(self)
+        register_closer(self._close_all_async)
+
+    @not_keyword
+    def close(self) -> None:
+        """Close every connection of this instance (for Python callers)."""
+        self.disconnect_all()

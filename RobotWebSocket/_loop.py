@@ -1,0 +1,137 @@
+"""The one asyncio event loop of the process, in one daemon thread.
+
+Every connection lives on this loop, so pings are answered and messages land in the
+histories while Robot runs other keywords. Keywords hand coroutines over with :meth:`run`,
+which waits in short slices so that Robot's timeouts and Ctrl-C can interrupt it, and
+cancels the coroutine on any exit but success. Nothing here logs: Robot drops log calls
+made from other threads, so the loop only records and keywords write the log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import concurrent.futures
+import sys
+import threading
+import weakref
+from typing import Any, Awaitable, Callable, Coroutine, TypeVar
+
+from .deadline import SLICE
+
+T = TypeVar("T")
+
+# While a connection floods the loop thread with messages, a keyword thread waiting for a
+# reply waits for the GIL for up to the switch interval (5 ms by default) at every hand-over.
+# A shorter interval keeps request/reply latency low under load, at a small cost in
+# throughput (measured in bench/).
+SWITCH_INTERVAL = 0.0005
+
+
+class LoopThread:
+    """Owns the event loop thread: lazy start, daemon, ordered shutdown."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._on_shutdown: list[Callable[[], Awaitable[Any]]] = []
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def in_loop_thread(self) -> bool:
+        return threading.current_thread() is self._thread
+
+    def loop(self) -> asyncio.AbstractEventLoop:
+        """The running loop, started on first use."""
+        with self._lock:
+            if self._loop is None or not self.running:
+                loop = asyncio.new_event_loop()
+                ready = threading.Event()
+                thread = threading.Thread(
+                    target=self._run, args=(loop, ready), name="RobotWebSocket-loop", daemon=True
+                )
+                thread.start()
+                ready.wait()
+                self._loop, self._thread = loop, thread
+                if sys.getswitchinterval() > SWITCH_INTERVAL:
+                    sys.setswitchinterval(SWITCH_INTERVAL)
+            return self._loop
+
+    @staticmethod
+    def _run(loop: asyncio.AbstractEventLoop, ready: threading.Event) -> None:
+        asyncio.set_event_loop(loop)
+        loop.call_soon(ready.set)
+        try:
+            loop.run_forever()
+        finally:
+            pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+            for task in pending:
+                task.cancel()
+            if pending:
+                loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+            loop.close()
+
+    def run(self, coro: Coroutine[Any, Any, T]) -> T:
+        """Run ``coro`` on the loop and return its result, from any thread but the loop's.
+
+        The coroutine bounds its own time; this side waits in slices of
+        :data:`~RobotWebSocket.deadline.SLICE` so that signals are handled promptly.
+        """
+        if self.in_loop_thread():
+            coro.close()
+            raise RuntimeError("RobotWebSocket keywords cannot be called from its event loop.")
+        future = asyncio.run_coroutine_threadsafe(coro, self.loop())
+        try:
+            while not future.done():
+                concurrent.futures.wait((future,), timeout=SLICE)
+        except BaseException:
+            future.cancel()
+            raise
+        return future.result()
+
+    def call_soon(self, callback: Callable[..., Any], *args: Any) -> None:
+        self.loop().call_soon_threadsafe(callback, *args)
+
+    def shutdown(self, close: Coroutine[Any, Any, Any] | None = None, timeout: float = 5) -> None:
+        """Run ``close`` (closing connections) with a limit, stop the loop, join the thread."""
+        with self._lock:
+            loop, thread = self._loop, self._thread
+            self._loop = self._thread = None
+        if loop is None or thread is None or not thread.is_alive():
+            if close is not None:
+                close.close()
+            return
+        if close is not None:
+            future = asyncio.run_coroutine_threadsafe(close, loop)
+            try:
+                future.result(timeout)
+            except BaseException:  # noqa: BLE001 - shutdown goes on whatever happened
+                future.cancel()
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout)
+
+
+#: The process's loop thread, shared by every library instance.
+LOOP = LoopThread()
+_closers: list[weakref.WeakMethod[Callable[[], Coroutine[Any, Any, Any]]]] = []
+
+
+def register_closer(closer: Callable[[], Coroutine[Any, Any, Any]]) -> None:
+    """Have the bound method ``closer()`` run on the loop when the interpreter exits,
+    without keeping its instance alive."""
+    _closers.append(weakref.WeakMethod(closer))
+
+
+def _close_all_at_exit() -> None:
+    closers = [closer for ref in _closers if (closer := ref()) is not None]
+
+    async def close_everything() -> None:
+        await asyncio.gather(*(closer() for closer in closers), return_exceptions=True)
+
+    LOOP.shutdown(close_everything(), timeout=3)
+
+
+atexit.register(_close_all_at_exit)

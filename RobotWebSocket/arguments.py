@@ -1,0 +1,129 @@
+"""Checking and converting keyword arguments. Pure: no asyncio, no Robot."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any, Mapping
+from urllib.parse import urlsplit
+
+from websockets.frames import EXTERNAL_CLOSE_CODES
+
+from .errors import InvalidArgument
+from .masking import mask_url, reveal
+
+_TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+
+
+def seconds(value: Any, name: str = "timeout", allow_none: bool = True) -> float | None:
+    """Seconds from a ``timedelta``, a number, or a Robot time string (``5s``, ``1 min``)."""
+    if value is None or (isinstance(value, str) and value.strip().upper() in ("NONE", "")):
+        if allow_none:
+            return None
+        raise InvalidArgument(f"Argument '{name}' is required.")
+    if isinstance(value, timedelta):
+        result = value.total_seconds()
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        result = float(value)
+    elif isinstance(value, str):
+        from robot.utils import timestr_to_secs  # Robot's own time format.
+
+        try:
+            result = float(timestr_to_secs(value))
+        except ValueError as error:
+            raise InvalidArgument(
+                f"Argument '{name}' got {value!r}, which is not a time such as '5s', "
+                "'500ms' or '1 min 30 s'."
+            ) from error
+    else:
+        raise InvalidArgument(f"Argument '{name}' must be a time, got {type(value).__name__}.")
+    if result < 0:
+        raise InvalidArgument(f"Argument '{name}' must not be negative, got {value!r}.")
+    return result
+
+
+def positive_int(value: Any, name: str) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError) as error:
+        raise InvalidArgument(f"Argument '{name}' must be a whole number, got {value!r}.") from error
+    if number < 1 or isinstance(value, bool):
+        raise InvalidArgument(f"Argument '{name}' must be a positive number, got {value!r}.")
+    return number
+
+
+def check_url(url: Any) -> str:
+    """A ``ws://`` or ``wss://`` URL with a host, else a clear error."""
+    if not isinstance(url, str) or not url.strip():
+        raise InvalidArgument(f"URL must be a non-empty string, got {url!r}.")
+    shown = mask_url(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError as error:
+        raise InvalidArgument(f"Invalid URL '{shown}': {error}.") from error
+    if parts.scheme not in ("ws", "wss"):
+        raise InvalidArgument(
+            f"Invalid URL '{shown}': the scheme must be ws:// or wss://, "
+            f"not {parts.scheme + '://' if parts.scheme else 'missing'}."
+        )
+    if not parts.hostname:
+        raise InvalidArgument(f"Invalid URL '{shown}': it has no host.")
+    if any(char in url for char in "\r\n\t "):
+        raise InvalidArgument(f"Invalid URL '{shown}': it contains white space.")
+    return url
+
+
+def check_headers(headers: Any) -> list[tuple[str, str]]:
+    """Header pairs for the upgrade request; names are tokens, values have no CR/LF."""
+    if headers is None:
+        return []
+    if not isinstance(headers, Mapping):
+        raise InvalidArgument(
+            "Argument 'headers' must be a dictionary (&{headers} or Create Dictionary), "
+            f"got {type(headers).__name__}."
+        )
+    pairs = []
+    for name, raw in headers.items():
+        if not isinstance(name, str) or not _TOKEN.match(name):
+            raise InvalidArgument(f"Invalid header name {name!r} in 'headers'.")
+        value = reveal(raw)
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise InvalidArgument(
+                f"Header '{name}' must have a string value, got {type(value).__name__}."
+            )
+        value = str(value)
+        if "\r" in value or "\n" in value or "\0" in value:
+            raise InvalidArgument(
+                f"Header '{name}' has a line break in its value, which could inject headers."
+            )
+        pairs.append((name, value))
+    return pairs
+
+
+def check_subprotocols(subprotocols: Any) -> list[str] | None:
+    if subprotocols is None:
+        return None
+    if isinstance(subprotocols, str):
+        subprotocols = [item.strip() for item in subprotocols.split(",") if item.strip()]
+    if not isinstance(subprotocols, (list, tuple)):
+        raise InvalidArgument(
+            f"Argument 'subprotocols' must be a list, got {type(subprotocols).__name__}."
+        )
+    for item in subprotocols:
+        if not isinstance(item, str) or not _TOKEN.match(item):
+            raise InvalidArgument(f"Invalid subprotocol name {item!r} in 'subprotocols'.")
+    return list(subprotocols)
+
+
+def check_close_code(code: Any) -> int:
+    try:
+        number = int(code)
+    except (TypeError, ValueError) as error:
+        raise InvalidArgument(f"Close code must be a number, got {code!r}.") from error
+    if number not in EXTERNAL_CLOSE_CODES and not 3000 <= number <= 4999:
+        raise InvalidArgument(
+            f"Close code {number} cannot be sent: use 1000, another code that RFC 6455 lets "
+            "an endpoint send (1001-1003, 1007-1014), or a code from 3000 to 4999."
+        )
+    return number

@@ -1,0 +1,78 @@
+"""Assertions on extracted values, with Robot Framework's AssertionEngine operators.
+
+``expected`` written in a ``.robot`` file is a string. When the extracted value is a number,
+boolean, null, list or object, ``expected`` is read as JSON first (``$.count  ==  42``,
+``$.ok  ==  true``), and kept as the string it is when it does not parse
+(``$.tags  contains  new``). With ``validate`` and ``then`` it is an expression and is
+left alone.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from assertionengine import AssertionOperator, verify_assertion
+
+from .errors import InvalidArgument
+
+_EXPRESSION_OPERATORS = (AssertionOperator["validate"], AssertionOperator["then"])
+_OPERATOR_NAMES = ", ".join(dict.fromkeys(op.value for op in AssertionOperator))
+
+
+def to_operator(operator: Any) -> AssertionOperator | None:
+    """Accept an ``AssertionOperator``, its name or symbol (``"=="``, ``"contains"``), or
+    ``None``."""
+    if operator is None or isinstance(operator, AssertionOperator):
+        return operator
+    if isinstance(operator, str):
+        text = " ".join(operator.split())
+        if not text or text.upper() == "NONE":
+            return None
+        for candidate in (text, text.lower()):
+            try:
+                return AssertionOperator[candidate]
+            except KeyError:
+                pass
+    raise InvalidArgument(
+        f"Unknown assertion operator {operator!r}. Use one of: {_OPERATOR_NAMES}, "
+        "or their names (equal, contains, starts, ends, ...)."
+    )
+
+
+def is_evaluating(operator: AssertionOperator | None) -> bool:
+    return operator is AssertionOperator["then"]
+
+
+def coerce_expected(value: Any, operator: AssertionOperator | None, expected: Any) -> Any:
+    """Read ``expected`` as JSON when the value is not a string (see the module doc)."""
+    if operator in _EXPRESSION_OPERATORS or not isinstance(expected, str):
+        return expected
+    if isinstance(value, (str, bytes)):
+        return expected
+    try:
+        return json.loads(expected)
+    except ValueError:
+        return expected
+
+
+def check(
+    value: Any, operator: AssertionOperator | None, expected: Any, message: str | None = None
+) -> tuple[bool, Any, str]:
+    """Judge ``value``. Returns (holds, value to return, why it failed)."""
+    if operator is None:
+        return True, value, ""
+    try:
+        result = verify_assertion(
+            value, operator, coerce_expected(value, operator, expected), "", message
+        )
+    except AssertionError as failure:
+        return False, value, str(failure)
+    return True, (result if is_evaluating(operator) else value), ""
+
+
+def describe(operator: AssertionOperator | None, expected: Any) -> str:
+    """``'== FILLED'`` for messages; empty without an operator."""
+    if operator is None:
+        return ""
+    return f"{operator.name} {expected!r}" if expected is not None else operator.name

@@ -1,0 +1,106 @@
+"""How messages read in log.html and in failure messages. Pure."""
+
+from __future__ import annotations
+
+import html
+import json
+from datetime import datetime
+from typing import Any, Sequence
+
+from lxml import etree
+
+from .history import NOT_PARSED, Message
+
+
+def cut(text: str, max_length: int) -> str:
+    """``text`` cut at ``max_length`` characters, with a visible marker."""
+    if len(text) <= max_length:
+        return text
+    return f"{text[:max_length]}... [cut: {len(text) - max_length} more characters]"
+
+
+def hexdump(data: bytes, max_bytes: int) -> str:
+    """Hex with printable text beside it, 16 bytes a line."""
+    lines = []
+    for offset in range(0, min(len(data), max_bytes), 16):
+        chunk = data[offset : offset + 16]
+        hex_part = " ".join(f"{byte:02x}" for byte in chunk)
+        text_part = "".join(chr(byte) if 32 <= byte < 127 else "." for byte in chunk)
+        lines.append(f"{offset:08x}  {hex_part:<47}  |{text_part}|")
+    if len(data) > max_bytes:
+        lines.append(f"... [cut: {len(data) - max_bytes} more bytes]")
+    return "\n".join(lines)
+
+
+def render(message: Message, max_length: int) -> str:
+    """The content of a message for a reader: JSON pretty-printed, XML indented, binary as
+    hex, cut at ``max_length`` characters."""
+    if message.binary:
+        return hexdump(message.data, max(16, max_length // 4))  # type: ignore[arg-type]
+    text = message.data
+    if len(text) > max_length * 4:
+        # Too big to be worth pretty-printing: show the start as it came.
+        return cut(text, max_length)  # type: ignore[arg-type]
+    doc = message.json
+    if doc is not NOT_PARSED and isinstance(doc, (dict, list)):
+        text = json.dumps(doc, indent=2, ensure_ascii=False)
+    elif text.lstrip().startswith("<") and message.xml is not NOT_PARSED:
+        text = etree.tostring(message.xml, pretty_print=True, encoding=str).rstrip()
+    return cut(text, max_length)  # type: ignore[arg-type]
+
+
+def one_line(message: Message, max_length: int) -> str:
+    """A message on one line, for failure messages."""
+    if message.binary:
+        data: bytes = message.data  # type: ignore[assignment]
+        return f"#{message.seq} binary {len(data)} B: {cut(data.hex(' '), max_length)}"
+    return f"#{message.seq}: {cut(message.data, max_length)}"  # type: ignore[arg-type]
+
+
+def timestamp(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch).strftime("%H:%M:%S.%f")[:-3]
+
+
+def header(message: Message, direction: str, connection: str) -> str:
+    kind = "binary" if message.binary else "text"
+    arrow = "sent" if direction == "sent" else "received"
+    return (
+        f"{arrow} #{message.seq} {timestamp(message.time)} on {connection}: "
+        f"{kind}, {message.size} B"
+    )
+
+
+def html_table(
+    messages: Sequence[Message],
+    connection: str,
+    max_length: int,
+    highlight: Message | None = None,
+    direction: str = "received",
+) -> str:
+    """A compact table of messages for log.html."""
+    rows = []
+    for message in messages:
+        style = ' style="background:#dfd"' if message is highlight else ""
+        rows.append(
+            f"<tr{style}><td>{message.seq}</td><td>{timestamp(message.time)}</td>"
+            f"<td>{'binary' if message.binary else 'text'}</td><td>{message.size}</td>"
+            f"<td><pre style='margin:0;white-space:pre-wrap'>"
+            f"{html.escape(render(message, max_length))}</pre></td></tr>"
+        )
+    return (
+        f"<b>{html.escape(direction)} on {html.escape(connection)}</b>"
+        "<table border='1' style='border-collapse:collapse;font-size:smaller'>"
+        "<tr><th>#</th><th>time</th><th>type</th><th>bytes</th><th>content</th></tr>"
+        + "".join(rows)
+        + "</table>"
+    )
+
+
+def value_text(value: Any, max_length: int) -> str:
+    """An extracted value for messages: JSON for structures, repr for strings."""
+    if isinstance(value, (dict, list)):
+        try:
+            return cut(json.dumps(value, ensure_ascii=False), max_length)
+        except (TypeError, ValueError):
+            pass
+    return cut(repr(value), max_length)

@@ -1,0 +1,193 @@
+"""The message history of one connection.
+
+The event-loop thread appends; keywords on Robot's thread read and wait. Everything here is
+plain Python with one lock and one condition, so it is tested without a network.
+
+Messages never change once received, so each is parsed as JSON or XML at most once, lazily,
+and keeps the results of the expressions evaluated on it (``memo``).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import deque
+from itertools import islice
+from typing import Any
+
+from lxml import etree
+
+#: The value of :attr:`Message.json` / :attr:`Message.xml` when the message is not JSON/XML.
+NOT_PARSED = object()
+_UNSET = object()
+
+# XML from a server is untrusted: no entity expansion, no network, no huge trees.
+_XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+
+# Kept as module attributes so tests can count the parses.
+json_loads = json.loads
+
+
+def xml_fromstring(data: bytes) -> Any:
+    return etree.fromstring(data, _XML_PARSER)
+
+
+class Message:
+    """One received (or sent) message: its sequence number, arrival time and data."""
+
+    __slots__ = ("seq", "time", "data", "_json", "_xml", "memo")
+
+    def __init__(self, seq: int, arrived: float, data: str | bytes) -> None:
+        self.seq = seq
+        self.time = arrived
+        self.data = data
+        self._json: Any = _UNSET
+        self._xml: Any = _UNSET
+        self.memo: dict[Any, Any] | None = None
+
+    @property
+    def binary(self) -> bool:
+        return isinstance(self.data, bytes)
+
+    @property
+    def text(self) -> str:
+        """The message as text; binary data is decoded leniently, for display and regex."""
+        data = self.data
+        return data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+
+    @property
+    def size(self) -> int:
+        """Size in bytes as sent on the wire (UTF-8 for text)."""
+        data = self.data
+        return len(data) if isinstance(data, bytes) else len(data.encode("utf-8"))
+
+    @property
+    def json(self) -> Any:
+        """The parsed JSON value, or :data:`NOT_PARSED` for binary and non-JSON text."""
+        if self._json is _UNSET:
+            self._json = NOT_PARSED
+            if not isinstance(self.data, bytes):
+                try:
+                    self._json = json_loads(self.data)
+                except ValueError:
+                    pass
+        return self._json
+
+    @property
+    def xml(self) -> Any:
+        """The parsed XML root element, or :data:`NOT_PARSED`."""
+        if self._xml is _UNSET:
+            self._xml = NOT_PARSED
+            data = self.data
+            raw = data if isinstance(data, bytes) else data.encode("utf-8")
+            if raw.lstrip()[:1] == b"<":
+                try:
+                    self._xml = xml_fromstring(raw)
+                except (etree.XMLSyntaxError, ValueError):
+                    pass
+        return self._xml
+
+    def __repr__(self) -> str:
+        return f"Message(seq={self.seq}, data={self.data!r:.60})"
+
+
+class History:
+    """Messages of one connection in arrival order, at most ``maxlen`` of them.
+
+    ``total`` counts every message ever appended; the sequence number of a message is its
+    position in that count, starting at 1, so a reader can ask for what came after the
+    last message it saw even when older ones were dropped.
+    """
+
+    def __init__(self, maxlen: int = 10000) -> None:
+        if maxlen < 1:
+            raise ValueError(f"buffer_size must be at least 1, got {maxlen}")
+        self.maxlen = maxlen
+        self._messages: deque[Message] = deque(maxlen=maxlen)
+        self._cond = threading.Condition(threading.Lock())
+        self._waiters = 0
+        self.total = 0
+        self.dropped = 0
+        self._dropped_reported = 0
+        self.closed = False
+
+    # -- writer side (the event-loop thread) -------------------------------------------
+
+    def append(self, data: str | bytes, arrived: float | None = None) -> None:
+        with self._cond:
+            self.total += 1
+            if len(self._messages) == self.maxlen:
+                self.dropped += 1
+            self._messages.append(
+                Message(self.total, time.time() if arrived is None else arrived, data)
+            )
+            if self._waiters:
+                self._cond.notify_all()
+
+    def close(self) -> None:
+        """Mark that no more messages will come, and wake every waiter."""
+        with self._cond:
+            self.closed = True
+            self._cond.notify_all()
+
+    def reopen(self) -> None:
+        with self._cond:
+            self.closed = False
+
+    # -- reader side ---------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._messages)
+
+    def last(self, count: int) -> list[Message]:
+        """The last ``count`` messages, in arrival order."""
+        with self._cond:
+            newest_first = list(islice(reversed(self._messages), count))
+        newest_first.reverse()
+        return newest_first
+
+    def snapshot(self, count: int) -> tuple[int, list[Message]]:
+        """The total so far and the last ``count`` messages, read together."""
+        with self._cond:
+            newest_first = list(islice(reversed(self._messages), count))
+            total = self.total
+        newest_first.reverse()
+        return total, newest_first
+
+    def since(self, seq: int) -> list[Message]:
+        """Messages whose sequence number is greater than ``seq``, in arrival order."""
+        with self._cond:
+            newest_first = list(islice(reversed(self._messages), max(0, self.total - seq)))
+        newest_first.reverse()
+        return newest_first
+
+    def all(self) -> list[Message]:
+        with self._cond:
+            return list(self._messages)
+
+    def clear(self) -> int:
+        with self._cond:
+            removed = len(self._messages)
+            self._messages.clear()
+            return removed
+
+    def take_dropped(self) -> int:
+        """How many messages were dropped since the last call (for the keyword's warning)."""
+        with self._cond:
+            new = self.dropped - self._dropped_reported
+            self._dropped_reported = self.dropped
+            return new
+
+    def wait_for_more(self, seen_total: int, timeout: float) -> bool:
+        """Block until a message after ``seen_total`` arrives, the history closes, or
+        ``timeout`` passes. Returns whether anything changed."""
+        with self._cond:
+            if self.total != seen_total or self.closed:
+                return True
+            self._waiters += 1
+            try:
+                self._cond.wait(timeout)
+            finally:
+                self._waiters -= 1
+            return self.total != seen_total or self.closed

@@ -1,0 +1,365 @@
+"""Connect, Disconnect, Disconnect All, Wait Until Closed, Get Connection Info."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import ssl
+from datetime import timedelta
+from typing import Any
+
+from robot.running.context import EXECUTION_CONTEXTS
+from websockets.exceptions import (
+    InvalidHandshake,
+    InvalidProxy,
+    InvalidStatus,
+    InvalidURI,
+    ProxyError,
+)
+
+from .._client import Connection
+from ..arguments import (
+    check_close_code,
+    check_headers,
+    check_subprotocols,
+    check_url,
+    seconds,
+)
+from ..deadline import Deadline
+from ..errors import ConnectionAlreadyOpen, ConnectionFailed, InvalidArgument, WebSocketError
+from ..history import History
+from ..masking import is_secret, is_sensitive, mask_headers
+from .base import LibraryBase
+
+_DEFAULT_PING = timedelta(seconds=20)
+
+
+def _ssl_context(
+    verify: bool, ca_file: str | None, client_cert: str | None, client_key: str | None
+) -> ssl.SSLContext:
+    try:
+        context = ssl.create_default_context(cafile=ca_file)
+        if not verify:
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+        if client_cert:
+            context.load_cert_chain(client_cert, client_key)
+    except (OSError, ssl.SSLError) as error:
+        raise InvalidArgument(f"Cannot load the TLS files: {error}.") from error
+    return context
+
+
+class ConnectionKeywords(LibraryBase):
+    def connect(
+        self,
+        url: str,
+        headers: dict[str, Any] | None = None,
+        alias: str | None = None,
+        timeout: timedelta | None = None,
+        subprotocols: list[str] | str | None = None,
+        verify: bool = True,
+        ca_file: str | None = None,
+        client_cert: str | None = None,
+        client_key: str | None = None,
+        proxy: str | None = None,
+        compression: bool = True,
+        max_size: int | None = 1048576,
+        ping_interval: timedelta | None = _DEFAULT_PING,
+    ) -> str:
+        """Opens a WebSocket connection to ``url`` and returns its name.
+
+        The connection is named by ``alias`` when given, else by ``url`` exactly as written,
+        query string included. From the moment it opens, every message the server sends is
+        kept in the connection's history, also while the test does other things.
+
+        | =Argument= | =Meaning= |
+        | ``url`` | ``ws://`` or ``wss://`` URL. |
+        | ``headers`` | Dictionary of headers for the HTTP upgrade request. Values may be Robot ``Secret`` values; credential headers are masked in the log. |
+        | ``alias`` | Name for the connection, to open the same URL more than once. |
+        | ``timeout`` | Limit for TCP connect, TLS and the upgrade. Default: the library's ``connect_timeout``. |
+        | ``subprotocols`` | List of offered subprotocols (or a comma-separated string). The chosen one is in `Get Connection Info`. |
+        | ``verify`` | ``False`` accepts any server certificate (self-signed test servers) and logs a warning. |
+        | ``ca_file`` | CA bundle (PEM) to trust for ``wss://``. |
+        | ``client_cert``, ``client_key`` | Client certificate and key (PEM) for mutual TLS. |
+        | ``proxy`` | ``http://host:port`` of an HTTP proxy (CONNECT). Default: no proxy. |
+        | ``compression`` | Offer permessage-deflate. |
+        | ``max_size`` | Largest incoming message in bytes; a larger one closes the connection with 1009. |
+        | ``ping_interval`` | Keepalive ping period; ``0`` or ``None`` turns pings off. |
+
+        Fails, naming the URL and the cause, when the connection is refused (``refused``),
+        the host is unknown, the server rejects the upgrade (the HTTP status as a number
+        and the start of the body), TLS fails (``certificate``/``SSL``) or the time runs out
+        (``timed out``). Connecting a name that is open fails; `Disconnect` it first or use
+        ``alias``. Connecting a closed name opens it again with a new, empty history.
+
+        Connections opened while a suite runs are closed when that suite ends.
+
+        Example:
+        | `Connect` | ws://localhost:8765/chat |
+        | &{auth}= | `Create Dictionary` | Authorization=Bearer ${TOKEN} |
+        | `Connect` | wss://shop.example.com/orders?userId=1 | headers=${auth} | timeout=5s |
+        | `Connect` | ws://localhost:8765/chat | alias=alice |
+        | `Connect` | ws://localhost:8765/chat | alias=bob | subprotocols=${{["chat.v2"]}} |
+        | `Connect` | wss://localhost:8443/ws | verify=False |
+        """
+        url = check_url(url)
+        name = url if alias is None or alias == "" else str(alias)
+        existing = self._connections.get(name)
+        if existing is not None and existing.state != "closed":
+            raise ConnectionAlreadyOpen(
+                f"Connection '{self._show(name)}' is already open. Disconnect it first, or "
+                "give another 'alias'."
+            )
+        pairs = check_headers(headers)
+        for header_name, raw in (headers or {}).items():
+            if is_sensitive(str(header_name)) or is_secret(raw):
+                self._remember_secret(dict(pairs)[header_name])
+        protocols = check_subprotocols(subprotocols)
+        limit = seconds(timeout, "timeout")
+        limit = self._connect_timeout if limit is None else limit
+        ping = seconds(ping_interval, "ping_interval")
+        if max_size is not None and int(max_size) < 1:
+            raise InvalidArgument(f"Argument 'max_size' must be positive, got {max_size!r}.")
+        if proxy and not str(proxy).startswith(("http://", "https://")):
+            raise InvalidArgument(
+                f"Argument 'proxy' must be an http:// or https:// URL, got {proxy!r}."
+            )
+        options: dict[str, Any] = {
+            "additional_headers": pairs,
+            "subprotocols": protocols,
+            "compression": "deflate" if compression else None,
+            "max_size": None if max_size is None else int(max_size),
+            "ping_interval": ping or None,
+            "ping_timeout": ping or None,
+            "open_timeout": None,
+            "close_timeout": self._timeout,
+            "proxy": proxy or None,
+        }
+        if url.startswith("wss://"):
+            options["ssl"] = _ssl_context(verify, ca_file, client_cert, client_key)
+        for query_secret in self._query_secrets(url):
+            self._remember_secret(query_secret)
+        connection = Connection(
+            name=name,
+            url=url,
+            alias=None if name == url else name,
+            history=History(self._buffer_size),
+            display_url=self._show(url),
+            options=options,
+        )
+        context = EXECUTION_CONTEXTS.current
+        connection.owner = context.suite.id if context is not None else None
+        try:
+            self._loop.run(connection.open(options, limit))
+        except BaseException as error:
+            raise self._connect_error(connection, error, limit) from error
+        self._connections[name] = connection
+        if url.startswith("wss://") and not verify:
+            self._warn(
+                f"Connection '{name}' does not verify the server's certificate (verify=False)."
+            )
+        ws = connection.ws
+        assert ws is not None
+        self._log(
+            f"Connected to {connection.display_url}"
+            + (f" as '{name}'" if connection.alias else "")
+            + f" in {connection.connect_time:.3f} s"
+            + (f", subprotocol '{ws.subprotocol}'" if ws.subprotocol else "")
+            + (f", headers {mask_headers(headers)}" if headers else "")
+            + "."
+        )
+        return name
+
+    @staticmethod
+    def _query_secrets(url: str) -> list[str]:
+        from urllib.parse import parse_qsl, urlsplit
+
+        query = urlsplit(url).query
+        return [value for key, value in parse_qsl(query) if value and is_sensitive(key)]
+
+    def _connect_error(
+        self, connection: Connection, error: BaseException, limit: float
+    ) -> BaseException:
+        url = connection.display_url
+        if isinstance(error, WebSocketError) or not isinstance(error, Exception):
+            return error
+        if isinstance(error, InvalidStatus):
+            response = error.response
+            body = response.body.decode("utf-8", "replace")[:200] if response.body else ""
+            return ConnectionFailed(
+                f"Connecting to {url} failed: the server rejected the upgrade with HTTP "
+                f"{response.status_code} {response.reason_phrase}"
+                + (f": {self._show(body.strip())}" if body.strip() else "")
+            )
+        if isinstance(error, (asyncio.TimeoutError, TimeoutError)):
+            return ConnectionFailed(f"Connecting to {url} timed out after {limit:g} s.")
+        if isinstance(error, ConnectionRefusedError):
+            return ConnectionFailed(f"Connecting to {url} failed: connection refused.")
+        if isinstance(error, socket.gaierror):
+            return ConnectionFailed(
+                f"Connecting to {url} failed: cannot resolve the host name (DNS): {error}."
+            )
+        if isinstance(error, ssl.SSLCertVerificationError):
+            return ConnectionFailed(
+                f"Connecting to {url} failed: the server certificate could not be verified "
+                f"({error.verify_message}). Give the CA with 'ca_file', or use verify=False "
+                "for a self-signed test server."
+            )
+        if isinstance(error, ssl.SSLError):
+            return ConnectionFailed(f"Connecting to {url} failed: SSL error: {error}.")
+        if isinstance(error, (InvalidURI, InvalidProxy)):
+            return InvalidArgument(f"Cannot connect to {url}: {error}.")
+        if isinstance(error, ProxyError):
+            return ConnectionFailed(f"Connecting to {url} through the proxy failed: {error}.")
+        if isinstance(error, InvalidHandshake):
+            return ConnectionFailed(f"Connecting to {url} failed: invalid handshake: {error}.")
+        if isinstance(error, OSError):
+            return ConnectionFailed(f"Connecting to {url} failed: {error.strerror or error}.")
+        return ConnectionFailed(f"Connecting to {url} failed: {type(error).__name__}: {error}")
+
+    def disconnect(
+        self, connection: str, code: int = 1000, reason: str = "", timeout: timedelta | None = None
+    ) -> None:
+        """Closes ``connection`` with a close ``code`` and ``reason``; does nothing if it is
+        already closed.
+
+        Waits for the server's answer to the close handshake at most ``timeout`` (default:
+        the library's ``timeout``), then drops the TCP connection. The history stays
+        readable. At ``--loglevel DEBUG`` the log shows the connection's whole transcript.
+
+        | =Argument= | =Meaning= |
+        | ``connection`` | URL or alias. |
+        | ``code`` | Close code: 1000, another RFC 6455 code, or 3000-4999. |
+        | ``reason`` | Close reason text. |
+        | ``timeout`` | Limit for the close handshake. |
+
+        Example:
+        | `Disconnect` | ${WS} |
+        | `Disconnect` | alice | code=4000 | reason=bye |
+        """
+        conn = self._get(connection)
+        close_code = check_close_code(code)
+        limit = self._timeout_or_default(seconds(timeout, "timeout"))
+        if conn.ws is None or conn.state == "closed":
+            conn.closed_by_us = True
+            return
+        self._loop.run(conn.close(close_code, str(reason), limit))
+        self._log(
+            f"Disconnected '{conn.name}': close code {conn.close_code}"
+            + (f" ({conn.close_reason})" if conn.close_reason else "")
+            + f"; {conn.history.total} received, {conn.sent} sent."
+        )
+        self._log_transcript(conn)
+
+    def _log_transcript(self, conn: Connection) -> None:
+        if not self._in_robot():
+            return
+        messages = conn.history.all()
+        if messages:
+            self._log_window(conn, messages, title="transcript (received)")
+
+    def disconnect_all(self, timeout: timedelta | None = None) -> None:
+        """Closes every open connection, at once and within ``timeout``; put it in a suite
+        teardown.
+
+        Example:
+        | *** Settings *** |
+        | Suite Teardown | `Disconnect All` |
+        """
+        limit = self._timeout_or_default(seconds(timeout, "timeout"))
+        open_ones = [c for c in self._connections.values() if c.state != "closed"]
+        for conn in self._connections.values():
+            conn.closed_by_us = True
+        if open_ones:
+            self._loop.run(self._close_many(open_ones, limit))
+            self._log(f"Disconnected {len(open_ones)} connection(s).")
+
+    @staticmethod
+    async def _close_many(connections: list[Connection], limit: float) -> None:
+        await asyncio.gather(
+            *(c.close(1000, "", limit) for c in connections), return_exceptions=True
+        )
+
+    def wait_until_closed(
+        self, connection: str, timeout: timedelta | None = None
+    ) -> dict[str, Any]:
+        """Waits until ``connection`` is closed and returns the close ``code`` and ``reason``.
+
+        The code is the one the server sent, or 1006 when the TCP connection dropped without
+        a close frame, or 1009 when a message was larger than ``max_size``. Fails when the
+        connection is still open after ``timeout`` (default: the library's ``timeout``).
+
+        Example:
+        | `Send` | ${WS} | {"op": "quit"} |
+        | ${close}= | `Wait Until Closed` | ${WS} | timeout=5s |
+        | `Should Be Equal As Integers` | ${close}[code] | 1000 |
+        """
+        conn = self._get(connection)
+        deadline = Deadline(self._timeout_or_default(seconds(timeout, "timeout")))
+        history = conn.history
+        while not history.closed:
+            if deadline.expired():
+                raise WebSocketError(
+                    f"Connection '{self._show(conn.name)}' is still {conn.state} after "
+                    f"waiting {deadline.timeout:g} s for it to close (timed out)."
+                )
+            history.wait_for_more(history.total, deadline.slice())
+        self._report_dropped(conn)
+        result = {"code": conn.close_code, "reason": conn.close_reason or ""}
+        self._log(f"Connection '{conn.name}' closed: {result}.")
+        return result
+
+    def get_connection_info(self, connection: str) -> dict[str, Any]:
+        """Returns a dictionary describing ``connection``.
+
+        Keys: ``url``, ``alias``, ``state`` (``open``, ``closing``, ``closed``),
+        ``subprotocol``, ``response_headers`` (credential values masked), ``close_code``,
+        ``close_reason``, ``received`` and ``sent`` (message counts), ``connect_time``
+        (seconds), ``dropped`` (messages dropped from the history past ``buffer_size``).
+
+        Example:
+        | ${info}= | `Get Connection Info` | ${WS} |
+        | `Should Be Equal` | ${info}[state] | open |
+        | `Should Be Equal` | ${info}[subprotocol] | chat.v2 |
+        """
+        conn = self._get(connection)
+        ws = conn.ws
+        response = ws.response if ws is not None else None
+        headers = (
+            {name: value for name, value in response.headers.raw_items()} if response else {}
+        )
+        state = conn.state
+        return {
+            "url": conn.display_url,
+            "alias": conn.alias,
+            "state": state,
+            "subprotocol": ws.subprotocol if ws is not None else None,
+            "response_headers": mask_headers(headers),
+            "close_code": conn.close_code if state == "closed" else None,
+            "close_reason": conn.close_reason if state == "closed" else None,
+            "received": conn.history.total,
+            "sent": conn.sent,
+            "connect_time": conn.connect_time,
+            "dropped": conn.history.dropped,
+        }
+
+    # -- lifetime -----------------------------------------------------------------------------
+
+    def _close_owned_by(self, suite_id: str) -> None:
+        """Close connections opened while suite ``suite_id`` (or a child of it) ran."""
+        owned = [
+            c
+            for c in self._connections.values()
+            if c.owner is not None
+            and (c.owner == suite_id or c.owner.startswith(suite_id + "-"))
+            and c.state != "closed"
+        ]
+        for conn in owned:
+            conn.closed_by_us = True
+        if owned and self._loop.running:
+            self._loop.run(self._close_many(owned, min(self._timeout, 5.0)))
+
+    async def _close_all_async(self) -> None:
+        await self._close_many(
+            [c for c in self._connections.values() if c.state != "closed"], 2.0
+        )

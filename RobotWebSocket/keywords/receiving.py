@@ -1,0 +1,381 @@
+"""Receive, Send And Receive, Receive Until, Should Not Receive, Get Message Count,
+Clear Messages."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from assertionengine import AssertionOperator
+
+from .._client import Connection
+from ..arguments import positive_int, seconds
+from ..assertions import check
+from ..deadline import Deadline
+from ..errors import ReceiveFailed
+from ..extraction import Extraction, message_matches
+from ..formatting import one_line, value_text
+from ..history import Message
+from ..query import Query, scan
+from .sending import SendingKeywords, encode
+
+#: Messages listed in a failure message (the newest); the log has the rest.
+FAILURE_WINDOW = 20
+
+
+class ReceivingKeywords(SendingKeywords):
+    # -- waiting --------------------------------------------------------------------------
+
+    def _wait(
+        self, conn: Connection, query: Query, deadline: Deadline, after: int | None = None
+    ) -> Extraction | None:
+        """Wait until ``query`` holds; ``None`` when the deadline passes or the connection
+        closed with nothing more to judge.
+
+        With ``after`` only messages with a greater sequence number count (those that
+        arrived after a send); without it the current window is judged first.
+        """
+        history = conn.history
+        if after is None:
+            seen, earlier = history.snapshot(query.last)
+            extraction = query.evaluate(earlier)
+            if query.accept(extraction):
+                return extraction
+        else:
+            seen, earlier = after, []
+        while True:
+            new = history.since(seen)
+            if new:
+                seen = new[-1].seq
+                hit = scan(query, earlier, new)
+                if hit is not None:
+                    return hit
+                earlier = (earlier + new)[-(query.last - 1) :] if query.last > 1 else []
+            if deadline.expired() or (history.closed and history.total == seen):
+                return None
+            history.wait_for_more(seen, deadline.slice())
+
+    def _failure(
+        self,
+        keyword: str,
+        conn: Connection,
+        query: Query,
+        deadline: Deadline,
+        window: list[Message],
+    ) -> ReceiveFailed:
+        if query.message:
+            return ReceiveFailed(self._show(self._custom(query)))
+        if conn.history.closed and not deadline.expired():
+            why = (
+                f"the connection closed (close code {conn.close_code}"
+                + (f", reason '{conn.close_reason}'" if conn.close_reason else "")
+                + f") after {deadline.elapsed():.2f} s"
+            )
+        else:
+            why = f"timed out after {deadline.timeout:g} s"
+        lines = [
+            f"{keyword} on '{conn.name}' {why} waiting for {query.describe()} "
+            f"(last={query.last})."
+        ]
+        latest = query.latest
+        if latest.found:
+            lines.append(
+                f"Last value: {value_text(latest.value, self._log_max_length)}"
+                + (f" ({query.complaint})" if query.complaint else "")
+                + "."
+            )
+        elif query.expression is not None:
+            lines.append("The expression matched no message.")
+        shown = window[-FAILURE_WINDOW:]
+        if shown:
+            more = f", {len(shown)} newest shown" if len(window) > len(shown) else ""
+            lines.append(f"Messages examined ({len(window)}{more}, newest last):")
+            lines.extend(f"  {one_line(m, self._log_max_length)}" for m in shown)
+        else:
+            lines.append("No message arrived.")
+        return ReceiveFailed(self._show("\n".join(lines)))
+
+    def _custom(self, query: Query) -> str:
+        text = query.message or ""
+        if "{" in text and query.latest.found:
+            try:
+                return text.format(value=query.latest.value, expected=query.expected)
+            except (KeyError, IndexError, ValueError):
+                pass
+        return text
+
+    def _succeeded(self, keyword: str, conn: Connection, query: Query, hit: Extraction,
+                   deadline: Deadline) -> Any:
+        if self._in_robot():
+            source = f"message #{hit.message.seq}" if hit.message is not None else "the window"
+            self._log(
+                f"{keyword} on '{conn.name}': {query.describe()} -> "
+                f"{value_text(hit.value, self._log_max_length)} from {source} "
+                f"after {deadline.elapsed():.3f} s."
+            )
+            self._log_window(conn, list(hit.window), hit.message)
+        return hit.value
+
+    # -- keywords -------------------------------------------------------------------------
+
+    def receive(
+        self,
+        connection: str,
+        expression: str | None = None,
+        assertion_operator: AssertionOperator | None = None,
+        expected: Any = None,
+        last: int = 1,
+        timeout: timedelta | None = None,
+        all: bool = False,  # noqa: A002 - the contract's name
+        message: str | None = None,
+    ) -> Any:
+        """Returns the newest message, the last ``last`` messages, or a value extracted from
+        them, waiting until it is there (and, with an assertion, until it holds).
+
+        | =Argument= | =Meaning= |
+        | ``connection`` | URL or alias. |
+        | ``expression`` | JSONPath (``$...`` or ``jsonpath=...``), XPath (``/...`` or ``xpath=...``) or ``regex=...``; see `Extractions`. Without it, the message itself. |
+        | ``assertion_operator``, ``expected`` | An AssertionEngine assertion on the value; see `Assertions`. |
+        | ``last`` | How many of the newest messages make the window (1, 10, 50, any positive number). |
+        | ``timeout`` | How long to wait. Default: the library's ``timeout``. |
+        | ``all`` | Return the list of every match in the window, in arrival order. |
+        | ``message`` | Failure message that replaces the default one (``{value}`` and ``{expected}`` are filled in). |
+
+        Without ``expression``: the newest message (``last=1``) or the list of the last
+        ``last`` messages in arrival order, waiting for at least one. A text message is a
+        string, a binary one bytes.
+
+        With ``expression``: the first match within the most recent message of the window
+        that matches. The keyword re-evaluates as each message arrives, judging the window
+        as it stood after that message, and returns as soon as the condition holds.
+        On timeout it fails with the expression, the assertion, the last value seen and the
+        messages examined.
+
+        Example:
+        | ${msg}= | `Receive` | ${WS} | | | | | | # newest message |
+        | @{msgs}= | `Receive` | ${WS} | last=5 |
+        | ${id}= | `Receive` | ${WS} | $.id |
+        | `Receive` | ${WS} | $.count | == | 42 |
+        | ${status}= | `Receive` | ${WS} | $[?(@.id == "${ID}")].status | == | FILLED | last=50 | timeout=10s |
+        | @{all}= | `Receive` | ${WS} | $[?(@.id == "${ID}")].status | last=50 | all=True |
+        | `Receive` | ${WS} | //order/@status | == | open |
+        | ${code}= | `Receive` | ${WS} | regex=code=(\\\\d+) |
+        """
+        conn = self._get(connection)
+        self._report_dropped(conn)
+        query = Query.build(
+            expression, assertion_operator, expected, positive_int(last, "last"), all, message
+        )
+        deadline = Deadline(self._timeout_or_default(seconds(timeout, "timeout")))
+        hit = self._wait(conn, query, deadline)
+        if hit is None:
+            raise self._failure("Receive", conn, query, deadline, conn.history.last(query.last))
+        return self._succeeded("Receive", conn, query, hit, deadline)
+
+    def send_and_receive(
+        self,
+        connection: str,
+        message: Any,
+        expression: str | None = None,
+        assertion_operator: AssertionOperator | None = None,
+        expected: Any = None,
+        timeout: timedelta | None = None,
+        binary: bool = False,
+    ) -> Any:
+        """Sends ``message``, then returns the first message that arrives after it (or the
+        value extracted from it) that resolves ``expression`` and its assertion.
+
+        Messages that arrived before the send are never returned, so a stale message cannot
+        answer a new request. Each reply is judged as one message. ``message`` and
+        ``binary`` are as in `Send` (a URL with no connection is opened first); the rest as
+        in `Receive`.
+
+        Example:
+        | ${reply}= | `Send And Receive` | ${WS} | ping |
+        | ${qty}= | `Send And Receive` | ${WS} | {"op": "get", "id": "42"} | $.qty | == | 3 |
+        | `Send And Receive` | ${WS} | {"op": "get", "id": "42"} | $[?(@.id == "42")].state | == | open | timeout=2s |
+        """
+        conn = self._connection_for_send(connection, None)
+        query = Query.build(expression, assertion_operator, expected)
+        payload = encode(message, binary)
+        deadline = Deadline(self._timeout_or_default(seconds(timeout, "timeout")))
+        self._report_dropped(conn)
+        before = conn.history.total
+        self._send_payload(conn, payload, deadline.remaining())
+        hit = self._wait(conn, query, deadline, after=before)
+        if hit is None:
+            raise self._failure(
+                "Send And Receive", conn, query, deadline, conn.history.since(before)
+            )
+        return self._succeeded("Send And Receive", conn, query, hit, deadline)
+
+    def receive_until(
+        self,
+        connection: str,
+        expression: str | None,
+        assertion_operator: AssertionOperator | None,
+        expected: Any,
+        send: Any = None,
+        max_iterations: int = 10,
+        interval: timedelta = timedelta(seconds=1),
+        last: int = 1,
+    ) -> Any:
+        """Repeats, re-sending ``send`` when given, until the value extracted by
+        ``expression`` meets the assertion, at most ``max_iterations`` times.
+
+        Each iteration sends ``send`` (when given), then waits up to ``interval`` for the
+        value extracted from the window (the last ``last`` messages; with ``send``, only
+        those after that iteration's send) to meet the condition, and returns that value.
+        After the last iteration it fails, listing what each iteration saw.
+
+        Unlike `Wait Until Keyword Succeeds` around `Send And Receive`, no reply is lost
+        between tries: each iteration sees every message that arrived since its send.
+
+        Example:
+        | ${state}= | `Receive Until` | ${WS} | $.status | == | done | send={"op": "status"} | max_iterations=10 | interval=1s |
+        | `Receive Until` | ${WS} | $.progress | >= | 100 | interval=2s |
+        """
+        conn = self._get(connection)
+        iterations = positive_int(max_iterations, "max_iterations")
+        step = seconds(interval, "interval", allow_none=False) or 0.0
+        query = Query.build(expression, assertion_operator, expected, positive_int(last, "last"))
+        payload = None if send is None else encode(send, False)
+        self._report_dropped(conn)
+        account = []
+        after: int | None = None
+        for iteration in range(1, iterations + 1):
+            deadline = Deadline(step)
+            if payload is not None:
+                after = conn.history.total
+                self._send_payload(conn, payload, None)
+            elif iteration > 1:
+                after = conn.history.total if after is None else after
+            hit = self._wait(conn, query, deadline, after=after)
+            if hit is not None:
+                self._log(f"Condition met in iteration {iteration} of {iterations}.")
+                return self._succeeded("Receive Until", conn, query, hit, deadline)
+            latest = query.latest
+            seen = (
+                f"last value {value_text(latest.value, 200)}"
+                + (f" ({query.complaint})" if query.complaint else "")
+                if latest.found
+                else "no match"
+            )
+            account.append(f"  iteration {iteration}: {seen}")
+            if payload is None and conn.history.closed:
+                break
+            if payload is None:
+                after = conn.history.total
+        raise ReceiveFailed(
+            self._show(
+                f"Receive Until on '{conn.name}' gave up after {len(account)} iteration(s) of "
+                f"{step:g} s waiting for {query.describe()} (last={query.last}):\n"
+                + "\n".join(account)
+            )
+        )
+
+    def should_not_receive(
+        self,
+        connection: str,
+        expression: str | None = None,
+        assertion_operator: AssertionOperator | None = None,
+        expected: Any = None,
+        within: timedelta = timedelta(seconds=1),
+    ) -> None:
+        """Waits ``within`` and fails as soon as a message that arrives in that time
+        matches ``expression`` (and its assertion); without ``expression``, any message.
+
+        Each message is judged on its own. Messages that were in the history before the
+        keyword started do not count.
+
+        Example:
+        | `Should Not Receive` | ${WS} | $[?(@.type == "error")] | within=1s |
+        | `Should Not Receive` | ${WS} | | | | within=500ms | # no message at all |
+        | `Should Not Receive` | ${WS} | $.status | == | REJECTED | within=2s |
+        """
+        conn = self._get(connection)
+        query = Query.build(expression, assertion_operator, expected)
+        deadline = Deadline(seconds(within, "within", allow_none=False))
+        history = conn.history
+        self._report_dropped(conn)
+        seen = history.total
+        while True:
+            for message in history.since(seen):
+                seen = message.seq
+                if query.judge_one(message):
+                    self._log_window(conn, [message], message, "unexpected message")
+                    raise ReceiveFailed(
+                        self._show(
+                            f"Should Not Receive on '{conn.name}': a message matching "
+                            f"{query.describe()} arrived after {deadline.elapsed():.2f} s "
+                            f"(within {deadline.timeout:g} s), value "
+                            f"{value_text(query.latest.value, self._log_max_length)}:\n  "
+                            + one_line(message, self._log_max_length)
+                        )
+                    )
+            if deadline.expired() or (history.closed and history.total == seen):
+                break
+            history.wait_for_more(seen, deadline.slice())
+        self._log(
+            f"No message matching {query.describe()} arrived on '{conn.name}' "
+            f"in {deadline.elapsed():.2f} s."
+        )
+
+    def get_message_count(
+        self,
+        connection: str,
+        expression: str | None = None,
+        assertion_operator: AssertionOperator | None = None,
+        expected: Any = None,
+        timeout: timedelta | None = None,
+    ) -> int:
+        """Returns how many messages the history holds, or how many match ``expression``
+        (each judged as one message); with an assertion, waits until the count meets it.
+
+        Example:
+        | ${n}= | `Get Message Count` | ${WS} |
+        | ${ticks}= | `Get Message Count` | ${WS} | $[?(@.type == "tick")] |
+        | `Get Message Count` | ${WS} | $[?(@.type == "tick")] | >= | 3 | timeout=5s |
+        """
+        conn = self._get(connection)
+        counter = Query.build(expression, None, None)
+        operator_query = Query.build(None, assertion_operator, expected)
+        deadline = Deadline(self._timeout_or_default(seconds(timeout, "timeout")))
+        history = conn.history
+        self._report_dropped(conn)
+        while True:
+            seen = history.total
+            messages = history.all()
+            if counter.expression is None:
+                count = len(messages)
+            else:
+                expr = counter.expression
+                count = sum(1 for m in messages if message_matches(expr, m, True))
+            holds, _, complaint = check(
+                count, operator_query.operator, expected, operator_query.message
+            )
+            if holds:
+                self._log(f"'{conn.name}' holds {count} message(s) matching {counter.describe()}.")
+                return count
+            if deadline.expired() or (history.closed and history.total == seen):
+                raise ReceiveFailed(
+                    self._show(
+                        f"Get Message Count on '{conn.name}' timed out after "
+                        f"{deadline.timeout:g} s: the count of {counter.describe()} is "
+                        f"{count} ({complaint})."
+                    )
+                )
+            history.wait_for_more(seen, deadline.slice())
+
+    def clear_messages(self, connection: str) -> int:
+        """Removes every message from the history of ``connection`` and returns how many
+        were removed. Messages that arrive later are kept as usual.
+
+        Example:
+        | ${removed}= | `Clear Messages` | ${WS} |
+        """
+        conn = self._get(connection)
+        removed = conn.history.clear()
+        self._log(f"Removed {removed} message(s) from the history of '{conn.name}'.")
+        return removed
+

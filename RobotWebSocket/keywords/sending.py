@@ -1,0 +1,122 @@
+"""Send."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from datetime import timedelta
+from typing import Any
+
+from .._client import Connection
+from ..arguments import check_url, seconds
+from ..errors import ConnectionClosed, ConnectionNotFound, InvalidArgument, SendFailed
+from ..history import Message
+from .connection import ConnectionKeywords
+
+
+def encode(message: Any, binary: bool) -> str | bytes:
+    """The frame payload: ``str`` for a text frame, ``bytes`` for a binary one."""
+    if isinstance(message, (bytes, bytearray, memoryview)):
+        return bytes(message)
+    if isinstance(message, str):
+        return message.encode("utf-8") if binary else message
+    if isinstance(message, (dict, list, tuple, int, float)) and message is not None:
+        try:
+            text = json.dumps(message, ensure_ascii=False)
+        except (TypeError, ValueError) as error:
+            raise InvalidArgument(f"Message cannot be sent as JSON: {error}.") from error
+        return text.encode("utf-8") if binary else text
+    raise InvalidArgument(
+        f"Message of type {type(message).__name__} cannot be sent: give a string, bytes, "
+        "a dictionary or a list."
+    )
+
+
+class SendingKeywords(ConnectionKeywords):
+    def send(
+        self,
+        connection: str,
+        message: Any,
+        binary: bool = False,
+        headers: dict[str, Any] | None = None,
+        timeout: timedelta | None = None,
+    ) -> None:
+        """Sends ``message`` on ``connection``.
+
+        A string is sent as one text frame, bytes (`Convert To Bytes`, `Get Binary File`)
+        as one binary frame, and a dictionary or list as JSON text. ``binary=True`` sends a
+        string as UTF-8 bytes in a binary frame.
+
+        When ``connection`` is a URL with no open connection (never opened, or closed by
+        `Disconnect`), `Send` opens it first and uses ``headers`` for the upgrade request.
+        With a connection that is already open, ``headers`` cannot be applied and the log
+        says so. On a connection that the server closed or that dropped, `Send` fails with
+        the close code and reason; `Connect` it again to reopen it.
+
+        ``timeout`` (default: the library's ``timeout``) limits how long a send may wait
+        when the server does not read (TCP backpressure).
+
+        Example:
+        | `Send` | ${WS} | hello |
+        | `Send` | ${WS} | {"op": "subscribe", "channel": "orders"} |
+        | &{order}= | `Create Dictionary` | op=place | qty=${3} |
+        | `Send` | ${WS} | ${order} |
+        | ${bytes}= | `Convert To Bytes` | 01 02 ff | hex |
+        | `Send` | ${WS} | ${bytes} |
+        | `Send` | ${WS} | text as bytes | binary=True |
+        """
+        conn = self._connection_for_send(connection, headers)
+        payload = encode(message, binary)
+        self._send_payload(conn, payload, seconds(timeout, "timeout"))
+
+    def _connection_for_send(self, connection: str, headers: dict[str, Any] | None) -> Connection:
+        conn = self._connections.get(connection) if isinstance(connection, str) else None
+        if conn is None or (conn.state == "closed" and conn.closed_by_us):
+            if conn is None and not str(connection).startswith(("ws://", "wss://")):
+                raise ConnectionNotFound(self._not_found_text(connection))
+            check_url(connection)
+            self.connect(connection, headers=headers)
+            return self._connections[connection]
+        if headers:
+            self._log(
+                f"Headers cannot be applied: '{conn.name}' is already open, and headers are "
+                "only sent with the upgrade request.",
+                "WARN",
+            )
+        return conn
+
+    def _not_found_text(self, connection: Any) -> str:
+        try:
+            self._get(connection)
+        except ConnectionNotFound as error:
+            return str(error)
+        return ""
+
+    def _send_payload(self, conn: Connection, payload: str | bytes, limit: float | None) -> None:
+        if not conn.is_open:
+            raise self._closed_error(conn, "send on")
+        limit = self._timeout_or_default(limit)
+        try:
+            self._loop.run(conn.send(payload, limit))
+        except (asyncio.TimeoutError, TimeoutError) as error:
+            raise SendFailed(
+                f"Sending on '{self._show(conn.name)}' timed out after {limit:g} s: the "
+                "server is not reading (TCP backpressure)."
+            ) from error
+        except Exception as error:  # noqa: BLE001 - mapped to the library's errors
+            if not conn.is_open:
+                raise self._closed_error(conn, "send on") from error
+            raise SendFailed(f"Sending on '{self._show(conn.name)}' failed: {error}") from error
+        if self._in_robot():
+            self._log_message(Message(conn.sent, time.time(), payload), "sent", conn)
+
+    def _closed_error(self, conn: Connection, action: str) -> ConnectionClosed:
+        code = conn.close_code
+        if code is None and conn.ws is not None:
+            code = conn.ws.close_code
+        reason = conn.close_reason or ""
+        return ConnectionClosed(
+            f"Cannot {action} '{self._show(conn.name)}': the connection is closed "
+            f"(close code {code}" + (f", reason '{reason}'" if reason else "") + ")."
+        )

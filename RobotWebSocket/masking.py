@@ -1,0 +1,69 @@
+"""Keeping credentials out of logs, returned values and failure messages.
+
+Pure. A header is sensitive when its name is Authorization, Cookie, Set-Cookie or
+Proxy-Authorization, or contains ``token``, ``secret``, ``key``, ``password`` or ``auth``;
+Robot ``Secret`` values are always sensitive. URL query parameters with such names are
+masked too (``?token=...``, ``?access_token=...``, ``?api_key=...``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Mapping
+from urllib.parse import parse_qsl, urlsplit
+
+MASK = "***"
+_SENSITIVE_NAMES = {"authorization", "cookie", "set-cookie", "proxy-authorization"}
+_SENSITIVE_PARTS = ("token", "secret", "key", "password", "passwd", "auth", "session")
+
+
+def is_sensitive(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in _SENSITIVE_NAMES or any(part in lowered for part in _SENSITIVE_PARTS)
+
+
+def reveal(value: Any) -> Any:
+    """The plain value of a Robot ``Secret`` (RF 7.4+), or the value itself."""
+    if type(value).__name__ == "Secret" and hasattr(value, "value"):
+        return value.value
+    return value
+
+
+def is_secret(value: Any) -> bool:
+    return type(value).__name__ == "Secret" and hasattr(value, "value")
+
+
+def mask_headers(headers: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A copy of ``headers`` with credential values replaced by :data:`MASK`."""
+    if not headers:
+        return {}
+    return {
+        name: MASK if is_sensitive(str(name)) or is_secret(value) else value
+        for name, value in headers.items()
+    }
+
+
+def mask_url(url: str) -> str:
+    """``url`` with the values of credential query parameters (and a password) masked."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    masked = url
+    if parts.password:
+        masked = masked.replace(f":{parts.password}@", f":{MASK}@", 1)
+    if parts.query:
+        for name, value in parse_qsl(parts.query, keep_blank_values=True):
+            if value and is_sensitive(name):
+                masked = re.sub(
+                    rf"([?&]{re.escape(name)}=)[^&#]*", rf"\g<1>{MASK}", masked, count=1
+                )
+    return masked
+
+
+def mask_text(text: str, secrets: list[str]) -> str:
+    """``text`` with every known secret value replaced."""
+    for secret in secrets:
+        if secret and len(secret) >= 3:
+            text = text.replace(secret, MASK)
+    return text

@@ -1,0 +1,108 @@
+"""What a receiving keyword looks for, and how it judges a window. Pure: no asyncio.
+
+A :class:`Query` is an extraction (or none: the message itself) plus an optional
+assertion. :func:`scan` judges the window as it stood after each newly arrived message, in
+arrival order, so a message is never skipped because another one arrived right after it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from assertionengine import AssertionOperator
+
+from .assertions import check, describe, to_operator
+from .extraction import NOTHING, Expression, Extraction, compile_expression, extract
+from .history import Message
+
+
+@dataclass
+class Query:
+    expression: Expression | None
+    operator: AssertionOperator | None
+    expected: Any
+    last: int = 1
+    all_matches: bool = False
+    message: str | None = None
+    #: The assertion's complaint about the last value judged, for the failure message.
+    complaint: str = field(default="", init=False)
+    latest: Extraction = field(default_factory=lambda: NOTHING, init=False)
+
+    @classmethod
+    def build(
+        cls,
+        expression: str | None,
+        operator: Any,
+        expected: Any,
+        last: int = 1,
+        all_matches: bool = False,
+        message: str | None = None,
+    ) -> Query:
+        compiled = None if expression in (None, "") else compile_expression(expression)
+        return cls(compiled, to_operator(operator), expected, last, all_matches, message)
+
+    @property
+    def one_message(self) -> bool:
+        return self.last == 1
+
+    def evaluate(self, window: Sequence[Message]) -> Extraction:
+        """Extract from ``window`` (the last ``last`` messages, in arrival order)."""
+        if not window:
+            return NOTHING
+        if self.expression is None:
+            newest = window[-1]
+            if self.one_message and not self.all_matches:
+                return Extraction(True, newest.data, newest, window)
+            return Extraction(True, [m.data for m in window], newest, window)
+        result = extract(self.expression, window, self.one_message, self.all_matches)
+        if result.found:
+            result.window = window
+        return result
+
+    def accept(self, extraction: Extraction) -> bool:
+        """Whether ``extraction`` resolves and satisfies the assertion; keeps the value the
+        keyword returns (``then`` changes it) and, if not, why."""
+        self.latest = extraction
+        if not extraction.found:
+            return False
+        holds, value, complaint = check(
+            extraction.value, self.operator, self.expected, self.message
+        )
+        self.complaint = complaint
+        if holds:
+            extraction.value = value
+        return holds
+
+    def describe(self) -> str:
+        what = self.expression.source if self.expression is not None else "any message"
+        condition = describe(self.operator, self.expected)
+        return f"{what} {condition}".strip()
+
+    def judge_one(self, message: Message) -> bool:
+        """Judge ``message`` on its own (``Should Not Receive``, counts)."""
+        return self.accept(self.evaluate_one(message))
+
+    def evaluate_one(self, message: Message) -> Extraction:
+        if self.expression is None:
+            return Extraction(True, message.data, message, (message,))
+        return extract(self.expression, (message,), True, self.all_matches)
+
+
+def scan(
+    query: Query, earlier: Sequence[Message], new: Sequence[Message]
+) -> Extraction | None:
+    """Judge the window after each message of ``new`` arrived; the first accepted wins.
+
+    ``earlier`` holds the messages before ``new`` that may still be in the window.
+    """
+    last = query.last
+    combined = list(earlier[-(last - 1) :]) if last > 1 else []
+    offset = len(combined)
+    combined.extend(new)
+    for end in range(offset, len(combined)):
+        window = combined[max(0, end - last + 1) : end + 1]
+        extraction = query.evaluate(window)
+        if query.accept(extraction):
+            return extraction
+    return None

@@ -1,0 +1,91 @@
+"""Keywords that start and stop the test server as a separate process, on free ports."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import trustme
+
+SERVER = Path(__file__).with_name("testserver.py")
+
+
+class ServerControl:
+    ROBOT_LIBRARY_SCOPE = "GLOBAL"
+
+    def __init__(self) -> None:
+        self._process: subprocess.Popen[bytes] | None = None
+        self._dir = tempfile.mkdtemp(prefix="rws-atest-")
+        self._tls: dict[str, str] = {}
+
+    def create_certificates(self) -> dict[str, str]:
+        """Make a CA, a server certificate for 127.0.0.1/localhost and a client
+        certificate; returns their file paths."""
+        if not self._tls:
+            ca = trustme.CA()
+            server = ca.issue_cert("127.0.0.1", "localhost")
+            client = ca.issue_cert("client@example.com")
+            paths = {
+                "ca": os.path.join(self._dir, "ca.pem"),
+                "cert": os.path.join(self._dir, "server.pem"),
+                "key": os.path.join(self._dir, "server.key"),
+                "client_cert": os.path.join(self._dir, "client.pem"),
+                "client_key": os.path.join(self._dir, "client.key"),
+            }
+            ca.cert_pem.write_to_path(paths["ca"])
+            server.cert_chain_pems[0].write_to_path(paths["cert"])
+            server.private_key_pem.write_to_path(paths["key"])
+            client.cert_chain_pems[0].write_to_path(paths["client_cert"])
+            client.private_key_pem.write_to_path(paths["client_key"])
+            self._tls = paths
+        return dict(self._tls)
+
+    def start_test_server(self, timeout: float = 15) -> dict[str, str]:
+        """Start the server and return base URLs: ``ws``, ``wss``, ``mtls``, ``hang``."""
+        tls = self.create_certificates()
+        port_file = os.path.join(self._dir, f"ports-{time.monotonic_ns()}.json")
+        self._process = subprocess.Popen(
+            [sys.executable, str(SERVER), "--port-file", port_file,
+             "--cert", tls["cert"], "--key", tls["key"], "--ca", tls["ca"]],
+        )
+        deadline = time.monotonic() + float(timeout)
+        while not os.path.exists(port_file):
+            if self._process.poll() is not None:
+                raise RuntimeError(f"Test server exited with {self._process.returncode}.")
+            if time.monotonic() > deadline:
+                raise RuntimeError("Test server did not write its port file in time.")
+            time.sleep(0.05)
+        with open(port_file, encoding="utf-8") as handle:
+            ports = json.load(handle)
+        return {
+            "ws": f"ws://127.0.0.1:{ports['ws']}",
+            "wss": f"wss://127.0.0.1:{ports['wss']}",
+            "mtls": f"wss://127.0.0.1:{ports['mtls']}",
+            "hang": f"ws://127.0.0.1:{ports['hang']}",
+            "ws_port": str(ports["ws"]),
+        }
+
+    def stop_test_server(self) -> None:
+        """Stop the server gracefully (SIGTERM), killing it if it does not stop."""
+        process, self._process = self._process, None
+        if process is None or process.poll() is not None:
+            return
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+
+    def kill_test_server(self) -> None:
+        """Kill the server at once (SIGKILL), as a crash would."""
+        process, self._process = self._process, None
+        if process is not None:
+            process.kill()
+            process.wait(5)
