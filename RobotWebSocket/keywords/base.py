@@ -41,7 +41,10 @@ class LibraryBase:
     def _get(self, name: Any) -> Connection:
         connection = self._connections.get(name) if isinstance(name, str) else None
         if connection is None:
-            names = ", ".join(self._show(n) for n in self._connections) or "none"
+            names = (
+                ", ".join(self._show(n) for n, c in self._connections.items() if c.is_open)
+                or "none"
+            )
             raise ConnectionNotFound(
                 f"No connection named '{self._show(str(name))}'. Open connections: {names}."
             )
