@@ -71,8 +71,13 @@ def check(
     return True, (result if is_evaluating(operator) else value), ""
 
 
+# The symbol AssertionEngine stores for these is not the one users write.
+_SHOWN = {"*=": "contains", "^=": "starts", "$=": "ends", "$": "matches"}
+
+
 def describe(operator: AssertionOperator | None, expected: Any) -> str:
-    """``'== FILLED'`` for messages; empty without an operator."""
+    """``== 'FILLED'`` for messages; empty without an operator."""
     if operator is None:
         return ""
-    return f"{operator.name} {expected!r}" if expected is not None else operator.name
+    shown = _SHOWN.get(operator.value, operator.value)
+    return f"{shown} {expected!r}" if expected is not None else shown

@@ -36,13 +36,16 @@ async def echo(ws: ServerConnection) -> None:
 
 async def _order_stream(ws: ServerConnection, order_id: str, qty: int) -> None:
     other = itertools.count(1000)
-    for status in ("NEW", "PARTIAL", "FILLED"):
+    try:
+        for status in ("NEW", "PARTIAL", "FILLED"):
+            await ws.send(json.dumps({"type": "heartbeat"}))
+            await ws.send(json.dumps({"id": f"other-{next(other)}", "status": status}))
+            await asyncio.sleep(0.02)
+            await ws.send(json.dumps({"id": order_id, "status": status, "qty": qty}))
+            await asyncio.sleep(0.02)
         await ws.send(json.dumps({"type": "heartbeat"}))
-        await ws.send(json.dumps({"id": f"other-{next(other)}", "status": status}))
-        await asyncio.sleep(0.02)
-        await ws.send(json.dumps({"id": order_id, "status": status, "qty": qty}))
-        await asyncio.sleep(0.02)
-    await ws.send(json.dumps({"type": "heartbeat"}))
+    except ConnectionClosed:
+        pass  # The client left before its order was filled.
 
 
 async def orders(ws: ServerConnection) -> None:

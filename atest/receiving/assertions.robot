@@ -1,0 +1,101 @@
+*** Settings ***
+Documentation       Assertions with AssertionEngine operators, typed expected values, and waiting.
+Resource            ../resources/common.resource
+Test Setup          Connect    ${WS}/script
+Test Teardown       Disconnect All
+
+
+*** Test Cases ***
+Typed Expected Values Are Read As JSON
+    Push    {"count": 42, "ok": true, "none": null, "price": 9.5, "tags": ["new", "hot"], "meta": {"a": 1}}
+    Receive    ${WS}/script    $.count    ==    42
+    Receive    ${WS}/script    $.ok    ==    true
+    Receive    ${WS}/script    $.none    ==    null
+    Receive    ${WS}/script    $.price    >    9
+    Receive    ${WS}/script    $.tags    ==    ["new", "hot"]
+    Receive    ${WS}/script    $.tags    contains    new
+    Receive    ${WS}/script    $.tags    not contains    old
+    Receive    ${WS}/script    $.meta    ==    {"a": 1}
+
+Strings Are Compared As Strings
+    Push    {"status": "42", "name": "Robot Framework"}
+    Receive    ${WS}/script    $.status    ==    42
+    Receive    ${WS}/script    $.name    starts    Robot
+    Receive    ${WS}/script    $.name    ends    Framework
+    Receive    ${WS}/script    $.name    contains    Frame
+    Receive    ${WS}/script    $.name    matches    ^Rob.t
+    Receive    ${WS}/script    $.name    !=    Selenium
+    Receive    ${WS}/script    $.name    should be    Robot Framework
+
+Numeric Operators
+    Push    {"n": 5}
+    Receive    ${WS}/script    $.n    <    6
+    Receive    ${WS}/script    $.n    <=    5
+    Receive    ${WS}/script    $.n    >=    5
+    Receive    ${WS}/script    $.n    greater than    4
+
+Validate And Then Take Expressions
+    Push    {"n": 5}
+    Receive    ${WS}/script    $.n    validate    value % 5 == 0
+    ${double}=    Receive    ${WS}/script    $.n    then    value * 2
+    Should Be Equal As Integers    ${double}    10
+
+An Unknown Operator Fails Clearly
+    Push    {"n": 5}
+    Run Keyword And Expect Error    *'~~' that cannot be converted to AssertionOperator*
+    ...    Receive    ${WS}/script    $.n    ~~    5
+
+A Failed Assertion Says What Was Expected, How Long It Waited And What Arrived
+    Push    {"id": "x", "status": "NEW"}
+    ${expected}=    Catenate    SEPARATOR=\n
+    ...    Receive on '${WS}/script' timed out after 0.3 s waiting for $.status == 'FILLED' (last=1).
+    ...    Last value: 'NEW' ('NEW' (str) should be 'FILLED' (str)).
+    ...    Messages examined (1, newest last):
+    ...    ${SPACE}${SPACE}\#1: {"id": "x", "status": "NEW"}
+    Run Keyword And Expect Error    EQUALS:${expected}
+    ...    Receive    ${WS}/script    $.status    ==    FILLED    timeout=0.3s
+
+A Custom Message Replaces The Failure Message
+    Push    {"status": "NEW"}
+    Run Keyword And Expect Error    Order was NEW, not FILLED
+    ...    Receive    ${WS}/script    $.status    ==    FILLED    timeout=0.2s
+    ...    message=Order was {value}, not {expected}
+
+Receive Waits Until The Assertion Holds
+    Send    ${WS}/script    {"send": [{"status": "NEW"}]}
+    Connect    ${WS}/orders
+    Send    ${WS}/orders    {"op": "place", "id": "w-1", "qty": 2}
+    ${status}=    Receive    ${WS}/orders    $[?(@.id == "w-1")].status    ==    FILLED    last=50
+    Should Be Equal    ${status}    FILLED
+
+A Status Followed At Once By A Heartbeat Is Not Missed With Last 1
+    Send    ${WS}/script    {"send": [{"type": "hb"}, {"id": "q", "status": "FILLED"}, {"type": "hb"}, {"type": "hb"}]}
+    ${status}=    Receive    ${WS}/script    $.status    ==    FILLED
+    Should Be Equal    ${status}    FILLED
+
+Waiting For One Order While Heartbeats And Other Orders Stream In
+    Connect    ${WS}/orders
+    Send    ${WS}/orders    {"op": "place", "id": "A-7", "qty": 3}
+    Send    ${WS}/orders    {"op": "place", "id": "B-9", "qty": 1}
+    ${status}=    Receive    ${WS}/orders    $[?(@.id == "A-7")].status    ==    FILLED    last=50    timeout=5s
+    Should Be Equal    ${status}    FILLED
+    ${qty}=    Receive    ${WS}/orders    $[?(@.id == "A-7" & @.status == "FILLED")].qty    ==    3    last=50
+    ${statuses}=    Receive    ${WS}/orders    $[?(@.id == "A-7")].status    last=50    all=True
+    Should Be Equal    ${statuses}    ${{["NEW", "PARTIAL", "FILLED"]}}
+
+A Closed Connection Fails At Once Instead Of Waiting
+    Send    ${WS}/script    {"send": ["last words"], "close": 4002, "reason": "going"}
+    Wait Until Closed    ${WS}/script
+    Run Keyword And Expect Error
+    ...    Receive on '${WS}/script' the connection closed (close code 4002, reason 'going') after *
+    ...    Receive    ${WS}/script    $.never    timeout=30s
+
+
+*** Keywords ***
+Push
+    [Documentation]    Has the server send each of ${messages}, then waits until the last is here.
+    [Arguments]    @{messages}
+    ${command}=    Evaluate    json.dumps({"send": $messages})
+    Send    ${WS}/script    ${command}
+    ${count}=    Get Length    ${messages}
+    Get Message Count    ${WS}/script    assertion_operator=>=    expected=${count}
