@@ -203,8 +203,7 @@ class RobotWebSocket(ReceivingKeywords, ValidationKeywords):
         """
         super().__init__(
             timeout=seconds(timeout, "timeout", allow_none=False) or 0.0,
-            connect_timeout=seconds(connect_timeout, "connect_timeout", allow_none=False)
-            or 0.0,
+            connect_timeout=seconds(connect_timeout, "connect_timeout", allow_none=False) or 0.0,
             buffer_size=positive_int(buffer_size, "buffer_size"),
             log_max_length=positive_int(log_max_length, "log_max_length"),
         )

@@ -15,7 +15,8 @@ import concurrent.futures
 import sys
 import threading
 import weakref
-from typing import Any, Awaitable, Callable, Coroutine, TypeVar
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, TypeVar
 
 from .deadline import SLICE
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import timedelta
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from websockets.frames import EXTERNAL_CLOSE_CODES
@@ -46,7 +47,9 @@ def positive_int(value: Any, name: str) -> int:
     try:
         number = int(value)
     except (TypeError, ValueError) as error:
-        raise InvalidArgument(f"Argument '{name}' must be a whole number, got {value!r}.") from error
+        raise InvalidArgument(
+            f"Argument '{name}' must be a whole number, got {value!r}."
+        ) from error
     if number < 1 or isinstance(value, bool):
         raise InvalidArgument(f"Argument '{name}' must be a positive number, got {value!r}.")
     return number

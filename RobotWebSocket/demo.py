@@ -21,7 +21,8 @@ import itertools
 import json
 import os
 import signal
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from websockets.asyncio.server import ServerConnection, broadcast, serve
 from websockets.exceptions import ConnectionClosed
@@ -59,7 +60,9 @@ async def orders(ws: ServerConnection) -> None:
             continue
         if request.get("op") == "place":
             book[str(request["id"])] = int(request.get("qty", 1))
-            task = asyncio.create_task(_order_stream(ws, str(request["id"]), book[str(request["id"])]))
+            task = asyncio.create_task(
+                _order_stream(ws, str(request["id"]), book[str(request["id"])])
+            )
             tasks.add(task)
             task.add_done_callback(tasks.discard)
         elif request.get("op") == "get":
@@ -155,7 +158,9 @@ async def main(host: str, port: int, port_file: str | None) -> None:
 
 
 def cli(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m RobotWebSocket.demo", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m RobotWebSocket.demo", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--port-file")

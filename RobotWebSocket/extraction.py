@@ -19,9 +19,10 @@ after a new message arrives evaluates only the new message.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Literal, Sequence
+from typing import Any, Literal
 
 from jsonpath_ng import Child, Descendants, Index, Root, Slice
 from jsonpath_ng.exceptions import JsonPathLexerError, JsonPathParserError

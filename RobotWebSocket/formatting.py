@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Sequence
+from typing import Any
 
 from lxml import etree
 
@@ -35,18 +36,19 @@ def hexdump(data: bytes, max_bytes: int) -> str:
 def render(message: Message, max_length: int) -> str:
     """The content of a message for a reader: JSON pretty-printed, XML indented, binary as
     hex, cut at ``max_length`` characters."""
-    if message.binary:
-        return hexdump(message.data, max(16, max_length // 4))  # type: ignore[arg-type]
-    text = message.data
+    data = message.data
+    if isinstance(data, bytes):
+        return hexdump(data, max(16, max_length // 4))
+    text = data
     if len(text) > max_length * 4:
         # Too big to be worth pretty-printing: show the start as it came.
-        return cut(text, max_length)  # type: ignore[arg-type]
+        return cut(text, max_length)
     doc = message.json
     if doc is not NOT_PARSED and isinstance(doc, (dict, list)):
         text = json.dumps(doc, indent=2, ensure_ascii=False)
     elif text.lstrip().startswith("<") and message.xml is not NOT_PARSED:
         text = etree.tostring(message.xml, pretty_print=True, encoding=str).rstrip()
-    return cut(text, max_length)  # type: ignore[arg-type]
+    return cut(text, max_length)
 
 
 def one_line(message: Message, max_length: int) -> str:

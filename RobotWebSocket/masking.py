@@ -9,7 +9,8 @@ masked too (``?token=...``, ``?access_token=...``, ``?api_key=...``).
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 MASK = "***"

@@ -7,8 +7,9 @@ arrival order, so a message is never skipped because another one arrived right a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 from assertionengine import AssertionOperator
 
@@ -89,9 +90,7 @@ class Query:
         return extract(self.expression, (message,), True, self.all_matches)
 
 
-def scan(
-    query: Query, earlier: Sequence[Message], new: Sequence[Message]
-) -> Extraction | None:
+def scan(query: Query, earlier: Sequence[Message], new: Sequence[Message]) -> Extraction | None:
     """Judge the window after each message of ``new`` arrived; the first accepted wins.
 
     ``earlier`` holds the messages before ``new`` that may still be in the window.

@@ -7,7 +7,8 @@ write (Robot drops log calls made from other threads).
 from __future__ import annotations
 
 import html
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any, Literal
 
 from robot.api import logger
 from robot.running.context import EXECUTION_CONTEXTS
@@ -17,11 +18,13 @@ from .._loop import LOOP
 from ..errors import ConnectionNotFound
 from ..formatting import header, html_table, render
 from ..history import Message
-from ..masking import mask_text, mask_url
+from ..masking import is_secret, mask_text, mask_url
 
 #: At the default log level a receiving keyword shows at most this many of the messages it
 #: examined (the newest); ``--loglevel DEBUG`` shows them all.
 LOG_WINDOW = 10
+
+Level = Literal["TRACE", "DEBUG", "INFO", "WARN"]
 
 
 class LibraryBase:
@@ -60,6 +63,13 @@ class LibraryBase:
             self._secrets.append(value)
             self._secrets.sort(key=len, reverse=True)
 
+    def _plain(self, value: Any) -> Any:
+        """The value of a Robot ``Secret`` (remembered, so it is masked from now on)."""
+        if is_secret(value):
+            self._remember_secret(str(value.value))
+            return value.value
+        return value
+
     def _show(self, text: str) -> str:
         """``text`` safe for the log: URL tokens and every known secret masked."""
         return mask_text(mask_url(text), self._secrets)
@@ -70,11 +80,11 @@ class LibraryBase:
     def _in_robot() -> bool:
         return EXECUTION_CONTEXTS.current is not None
 
-    def _log(self, text: str, level: str = "INFO") -> None:
+    def _log(self, text: str, level: Level = "INFO") -> None:
         if self._in_robot():
             logger.write(self._show(text), level)
 
-    def _log_html(self, markup: str, level: str = "INFO") -> None:
+    def _log_html(self, markup: str, level: Level = "INFO") -> None:
         if self._in_robot():
             logger.write(self._show(markup), level, html=True)
 
@@ -101,13 +111,9 @@ class LibraryBase:
         shown = messages[-LOG_WINDOW:]
         note = ""
         if len(messages) > len(shown):
-            note = (
-                f" ({len(shown)} newest of {len(messages)} shown; --loglevel DEBUG shows all)"
-            )
+            note = f" ({len(shown)} newest of {len(messages)} shown; --loglevel DEBUG shows all)"
         self._log_html(
-            html_table(
-                shown, connection.name, self._log_max_length, highlight, f"{title}{note}"
-            )
+            html_table(shown, connection.name, self._log_max_length, highlight, f"{title}{note}")
         )
         if len(messages) > len(shown):
             self._log_html(

@@ -325,9 +325,7 @@ class ConnectionKeywords(LibraryBase):
         conn = self._get(connection)
         ws = conn.ws
         response = ws.response if ws is not None else None
-        headers = (
-            {name: value for name, value in response.headers.raw_items()} if response else {}
-        )
+        headers = {name: value for name, value in response.headers.raw_items()} if response else {}
         state = conn.state
         return {
             "url": conn.display_url,
@@ -360,6 +358,4 @@ class ConnectionKeywords(LibraryBase):
             self._loop.run(self._close_many(owned, min(self._timeout, 5.0)))
 
     async def _close_all_async(self) -> None:
-        await self._close_many(
-            [c for c in self._connections.values() if c.state != "closed"], 2.0
-        )
+        await self._close_many([c for c in self._connections.values() if c.state != "closed"], 2.0)

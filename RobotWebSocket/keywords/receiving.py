@@ -74,8 +74,7 @@ class ReceivingKeywords(SendingKeywords):
         else:
             why = f"timed out after {deadline.timeout:g} s"
         lines = [
-            f"{keyword} on '{conn.name}' {why} waiting for {query.describe()} "
-            f"(last={query.last})."
+            f"{keyword} on '{conn.name}' {why} waiting for {query.describe()} (last={query.last})."
         ]
         latest = query.latest
         if latest.found:
@@ -104,8 +103,9 @@ class ReceivingKeywords(SendingKeywords):
                 pass
         return text
 
-    def _succeeded(self, keyword: str, conn: Connection, query: Query, hit: Extraction,
-                   deadline: Deadline) -> Any:
+    def _succeeded(
+        self, keyword: str, conn: Connection, query: Query, hit: Extraction, deadline: Deadline
+    ) -> Any:
         if self._in_robot():
             source = f"message #{hit.message.seq}" if hit.message is not None else "the window"
             self._log(
@@ -164,7 +164,12 @@ class ReceivingKeywords(SendingKeywords):
         conn = self._get(connection)
         self._report_dropped(conn)
         query = Query.build(
-            expression, assertion_operator, expected, positive_int(last, "last"), all, message
+            expression,
+            assertion_operator,
+            self._plain(expected),
+            positive_int(last, "last"),
+            all,
+            message,
         )
         deadline = Deadline(self._timeout_or_default(seconds(timeout, "timeout")))
         hit = self._wait(conn, query, deadline)
@@ -186,9 +191,13 @@ class ReceivingKeywords(SendingKeywords):
         value extracted from it) that resolves ``expression`` and its assertion.
 
         Messages that arrived before the send are never returned, so a stale message cannot
-        answer a new request. Each reply is judged as one message. ``message`` and
-        ``binary`` are as in `Send` (a URL with no connection is opened first); the rest as
-        in `Receive`.
+        answer a new request. Each reply is judged as one message.
+
+        | =Argument= | =Meaning= |
+        | ``connection`` | URL or alias; a URL with no connection is opened first, as in `Send`. |
+        | ``message``, ``binary`` | What to send, as in `Send`. |
+        | ``expression``, ``assertion_operator``, ``expected`` | As in `Receive`, judged on each reply. |
+        | ``timeout`` | Limit for the send and the wait together. Default: the library's ``timeout``. |
 
         Example:
         | ${reply}= | `Send And Receive` | ${WS} | ping |
@@ -196,8 +205,8 @@ class ReceivingKeywords(SendingKeywords):
         | `Send And Receive` | ${WS} | {"op": "get", "id": "42"} | $[?(@.id == "42")].state | == | open | timeout=2s |
         """
         conn = self._connection_for_send(connection, None)
-        query = Query.build(expression, assertion_operator, expected)
-        payload = encode(message, binary)
+        query = Query.build(expression, assertion_operator, self._plain(expected))
+        payload = encode(self._plain(message), binary)
         deadline = Deadline(self._timeout_or_default(seconds(timeout, "timeout")))
         self._report_dropped(conn)
         before = conn.history.total
@@ -228,6 +237,14 @@ class ReceivingKeywords(SendingKeywords):
         those after that iteration's send) to meet the condition, and returns that value.
         After the last iteration it fails, listing what each iteration saw.
 
+        | =Argument= | =Meaning= |
+        | ``connection`` | URL or alias. |
+        | ``expression``, ``assertion_operator``, ``expected`` | The condition, as in `Receive`. |
+        | ``send`` | Message to send at the start of every iteration (as in `Send`). |
+        | ``max_iterations`` | How many iterations at most. |
+        | ``interval`` | How long each iteration waits. |
+        | ``last`` | The window, as in `Receive`. |
+
         Unlike `Wait Until Keyword Succeeds` around `Send And Receive`, no reply is lost
         between tries: each iteration sees every message that arrived since its send.
 
@@ -238,7 +255,9 @@ class ReceivingKeywords(SendingKeywords):
         conn = self._get(connection)
         iterations = positive_int(max_iterations, "max_iterations")
         step = seconds(interval, "interval", allow_none=False) or 0.0
-        query = Query.build(expression, assertion_operator, expected, positive_int(last, "last"))
+        query = Query.build(
+            expression, assertion_operator, self._plain(expected), positive_int(last, "last")
+        )
         payload = None if send is None else encode(send, False)
         self._report_dropped(conn)
         account = []
@@ -286,7 +305,13 @@ class ReceivingKeywords(SendingKeywords):
         matches ``expression`` (and its assertion); without ``expression``, any message.
 
         Each message is judged on its own. Messages that were in the history before the
-        keyword started do not count.
+        keyword started do not count. If the connection closes, nothing more can arrive and
+        the keyword passes at once.
+
+        | =Argument= | =Meaning= |
+        | ``connection`` | URL or alias. |
+        | ``expression``, ``assertion_operator``, ``expected`` | What must not arrive, as in `Receive`. |
+        | ``within`` | How long to watch. |
 
         Example:
         | `Should Not Receive` | ${WS} | $[?(@.type == "error")] | within=1s |
@@ -294,7 +319,7 @@ class ReceivingKeywords(SendingKeywords):
         | `Should Not Receive` | ${WS} | $.status | == | REJECTED | within=2s |
         """
         conn = self._get(connection)
-        query = Query.build(expression, assertion_operator, expected)
+        query = Query.build(expression, assertion_operator, self._plain(expected))
         deadline = Deadline(seconds(within, "within", allow_none=False))
         history = conn.history
         self._report_dropped(conn)
@@ -331,6 +356,12 @@ class ReceivingKeywords(SendingKeywords):
     ) -> int:
         """Returns how many messages the history holds, or how many match ``expression``
         (each judged as one message); with an assertion, waits until the count meets it.
+
+        | =Argument= | =Meaning= |
+        | ``connection`` | URL or alias. |
+        | ``expression`` | Count only the messages it matches (as in `Receive`). |
+        | ``assertion_operator``, ``expected`` | An assertion on the count; the keyword waits until it holds. |
+        | ``timeout`` | How long to wait for the assertion. Default: the library's ``timeout``. |
 
         Example:
         | ${n}= | `Get Message Count` | ${WS} |
@@ -378,4 +409,3 @@ class ReceivingKeywords(SendingKeywords):
         removed = conn.history.clear()
         self._log(f"Removed {removed} message(s) from the history of '{conn.name}'.")
         return removed
-

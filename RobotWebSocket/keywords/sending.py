@@ -44,9 +44,12 @@ class SendingKeywords(ConnectionKeywords):
     ) -> None:
         """Sends ``message`` on ``connection``.
 
-        A string is sent as one text frame, bytes (`Convert To Bytes`, `Get Binary File`)
-        as one binary frame, and a dictionary or list as JSON text. ``binary=True`` sends a
-        string as UTF-8 bytes in a binary frame.
+        | =Argument= | =Meaning= |
+        | ``connection`` | URL or alias. |
+        | ``message`` | A string is sent as one text frame, bytes (`Convert To Bytes`, `Get Binary File`) as one binary frame, a dictionary or list (or a number) as JSON text. |
+        | ``binary`` | ``True`` sends a string (or JSON) as UTF-8 bytes in a binary frame. |
+        | ``headers`` | Upgrade request headers, used when `Send` opens the connection. |
+        | ``timeout`` | Limit for a send that the server does not read. Default: the library's ``timeout``. |
 
         When ``connection`` is a URL with no open connection (never opened, or closed by
         `Disconnect`), `Send` opens it first and uses ``headers`` for the upgrade request.
@@ -67,7 +70,7 @@ class SendingKeywords(ConnectionKeywords):
         | `Send` | ${WS} | text as bytes | binary=True |
         """
         conn = self._connection_for_send(connection, headers)
-        payload = encode(message, binary)
+        payload = encode(self._plain(message), binary)
         self._send_payload(conn, payload, seconds(timeout, "timeout"))
 
     def _connection_for_send(self, connection: str, headers: dict[str, Any] | None) -> Connection:

@@ -86,8 +86,7 @@ class ValidationKeywords(LibraryBase):
                 f"{_json_path(e.absolute_path)}: {e.message} (rule {e.validator})" for e in errors
             ]
             raise ValidationFailed(
-                f"JSON does not match the schema ({len(errors)} error(s)):\n  "
-                + "\n  ".join(lines)
+                f"JSON does not match the schema ({len(errors)} error(s)):\n  " + "\n  ".join(lines)
             )
         self._log("JSON is valid against the schema.")
         return document

@@ -24,6 +24,7 @@ Query Strings Name Different Connections
 Aliases Open The Same URL Twice
     ${alice}=    Connect    ${WS}/chat    alias=alice
     ${bob}=    Connect    ${WS}/chat    alias=bob
+    Should Be Equal    ${bob}    bob
     Should Be Equal    ${alice}    alice
     Send    alice    hi bob
     ${got}=    Receive    bob

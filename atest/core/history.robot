@@ -45,6 +45,7 @@ Clear Messages Empties The History
     Should Be Equal As Integers    ${count}    0
     Run Keyword And Expect Error    *timed out after 0.2 s*    Receive    ${WS}/push?count=4    timeout=0.2s
 
+
 *** Keywords ***
 Count Should Be
     [Documentation]    Fails unless ${connection} holds ${expected} messages.

@@ -77,6 +77,6 @@ Send Waits For The Socket No Longer Than Its Timeout
 Repeat Send
     [Documentation]    Sends ${message} ${times} times, each send limited by ${timeout}.
     [Arguments]    ${connection}    ${message}    ${times}    ${timeout}
-    FOR    ${i}    IN RANGE    ${times}
+    FOR    ${_}    IN RANGE    ${times}
         Send    ${connection}    ${message}    timeout=${timeout}
     END

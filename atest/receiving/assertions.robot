@@ -69,7 +69,9 @@ Receive Waits Until The Assertion Holds
     Should Be Equal    ${status}    FILLED
 
 A Status Followed At Once By A Heartbeat Is Not Missed With Last 1
-    Send    ${WS}/script    {"send": [{"type": "hb"}, {"id": "q", "status": "FILLED"}, {"type": "hb"}, {"type": "hb"}]}
+    [Documentation]    The four messages arrive together while Receive waits; each is judged.
+    Send    ${WS}/script
+    ...    {"delay": 300, "send": [{"type": "hb"}, {"id": "q", "status": "FILLED"}, {"type": "hb"}, {"type": "hb"}]}
     ${status}=    Receive    ${WS}/script    $.status    ==    FILLED
     Should Be Equal    ${status}    FILLED
 
@@ -79,7 +81,7 @@ Waiting For One Order While Heartbeats And Other Orders Stream In
     Send    ${WS}/orders    {"op": "place", "id": "B-9", "qty": 1}
     ${status}=    Receive    ${WS}/orders    $[?(@.id == "A-7")].status    ==    FILLED    last=50    timeout=5s
     Should Be Equal    ${status}    FILLED
-    ${qty}=    Receive    ${WS}/orders    $[?(@.id == "A-7" & @.status == "FILLED")].qty    ==    3    last=50
+    Receive    ${WS}/orders    $[?(@.id == "A-7" & @.status == "FILLED")].qty    ==    3    last=50
     ${statuses}=    Receive    ${WS}/orders    $[?(@.id == "A-7")].status    last=50    all=True
     Should Be Equal    ${statuses}    ${{["NEW", "PARTIAL", "FILLED"]}}
 

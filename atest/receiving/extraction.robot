@@ -41,7 +41,7 @@ All Returns Every Match In Arrival Order
 
 A Root Index Over A Window Picks From The Window's Array
     Push    {"n": 1}    {"n": 2}    {"n": 3}
-    ${first}=    Receive    ${WS}/script    $[0].n    ==    1    last=3
+    Receive    ${WS}/script    $[0].n    ==    1    last=3
 
 The First Match Within The Newest Matching Message
     Push    {"items": [{"sku": "a"}, {"sku": "b"}]}
@@ -52,7 +52,8 @@ The First Match Within The Newest Matching Message
 
 A Message That Is Not JSON Does Not Match
     Push    {"status": "OLD"}    plain text
-    Run Keyword And Expect Error    *timed out after 0.3 s waiting for $.status (last=1).*The expression matched no message.*
+    Run Keyword And Expect Error
+    ...    *timed out after 0.3 s waiting for $.status (last=1).*The expression matched no message.*
     ...    Receive    ${WS}/script    $.status    timeout=0.3s
     ${status}=    Receive    ${WS}/script    $.status    last=2
     Should Be Equal    ${status}    OLD
@@ -64,8 +65,8 @@ XPath Over An XML Message
     Should Be Equal    ${status}    open
     ${qty}=    Receive    ${WS}/xml    //item[@sku="b"]
     Should Be Equal    ${qty}    3
-    ${count}=    Receive    ${WS}/xml    xpath=count(//item)    ==    2
-    ${note}=    Receive    ${WS}/xml    xpath=//note/text()    ==    hello
+    Receive    ${WS}/xml    xpath=count(//item)    ==    2
+    Receive    ${WS}/xml    xpath=//note/text()    ==    hello
     @{skus}=    Receive    ${WS}/xml    //item/@sku    all=True
     Should Be Equal    ${skus}    ${{["a", "b"]}}
 

@@ -51,8 +51,18 @@ class ServerControl:
         tls = self.create_certificates()
         port_file = os.path.join(self._dir, f"ports-{time.monotonic_ns()}.json")
         self._process = subprocess.Popen(
-            [sys.executable, str(SERVER), "--port-file", port_file,
-             "--cert", tls["cert"], "--key", tls["key"], "--ca", tls["ca"]],
+            [
+                sys.executable,
+                str(SERVER),
+                "--port-file",
+                port_file,
+                "--cert",
+                tls["cert"],
+                "--key",
+                tls["key"],
+                "--ca",
+                tls["ca"],
+            ],
         )
         deadline = time.monotonic() + float(timeout)
         while not os.path.exists(port_file):

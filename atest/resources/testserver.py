@@ -18,7 +18,7 @@ Besides the demo's endpoints (``/echo``, ``/orders``, ``/poll``, ``/chat``, ``/t
 | ``/xml`` | answers each message with an XML order |
 | ``/drop`` | sends ``bye`` and drops the TCP connection without a close frame |
 | ``/big?size=N`` | sends one text message of N bytes |
-| ``/script`` | obeys JSON commands: ``send``, ``send_hex``, ``close``, ``drop``, ``burst``, ``stop_reading`` |
+| ``/script`` | obeys JSON commands: ``delay`` (ms, first), ``send``, ``send_hex``, ``close``, ``drop``, ``burst``, ``stop_reading`` |
 
 Subprotocols ``chat.v1`` and ``chat.v2`` are accepted on every path.
 """
@@ -30,8 +30,9 @@ import asyncio
 import json
 import ssl
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from websockets.asyncio.server import ServerConnection, serve
@@ -99,6 +100,8 @@ async def big(ws: ServerConnection) -> None:
 async def script(ws: ServerConnection) -> None:
     async for raw in ws:
         command: dict[str, Any] = json.loads(raw)
+        if "delay" in command:
+            await asyncio.sleep(float(command["delay"]) / 1000)
         for item in command.get("send", []):
             await ws.send(item if isinstance(item, str) else json.dumps(item))
         if "send_hex" in command:

@@ -1,0 +1,74 @@
+"""Fixtures: the test server's routes served in-process on a free port, in its own thread."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "atest" / "resources"))
+sys.path.insert(0, str(ROOT))
+
+import testserver  # noqa: E402
+from websockets.asyncio.server import serve  # noqa: E402
+
+from RobotWebSocket import RobotWebSocket  # noqa: E402
+from RobotWebSocket.demo import router  # noqa: E402
+
+
+class InProcessServer:
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.port = 0
+        ready = threading.Event()
+        self.thread = threading.Thread(target=self._run, args=(ready,), daemon=True)
+        self.thread.start()
+        ready.wait(10)
+
+    def _run(self, ready: threading.Event) -> None:
+        asyncio.set_event_loop(self.loop)
+
+        async def start() -> None:
+            self.server = await serve(
+                router(testserver.TEST_ROUTES),
+                "127.0.0.1",
+                0,
+                process_request=testserver.process_request,
+                select_subprotocol=testserver.select_subprotocol,
+            )
+            self.port = self.server.sockets[0].getsockname()[1]
+            ready.set()
+
+        self.loop.run_until_complete(start())
+        self.loop.run_forever()
+
+    def url(self, path: str) -> str:
+        return f"ws://127.0.0.1:{self.port}{path}"
+
+    def stop(self) -> None:
+        async def close() -> None:
+            self.server.close()
+            await self.server.wait_closed()
+
+        asyncio.run_coroutine_threadsafe(close(), self.loop).result(10)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(10)
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[InProcessServer]:
+    srv = InProcessServer()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def lib() -> Iterator[RobotWebSocket]:
+    library = RobotWebSocket(timeout=3)
+    yield library
+    library.close()

@@ -1,0 +1,50 @@
+import pytest
+from assertionengine import AssertionOperator
+
+from RobotWebSocket.assertions import check, coerce_expected, to_operator
+from RobotWebSocket.errors import InvalidArgument
+
+
+@pytest.mark.parametrize(
+    "value, expected, coerced",
+    [
+        (42, "42", 42),
+        (True, "true", True),
+        (None, "null", None),
+        (1.5, "1.5", 1.5),
+        (["new"], '["new"]', ["new"]),
+        ({"a": 1}, '{"a": 1}', {"a": 1}),
+        (["new"], "new", "new"),  # does not parse: kept as the string
+        ("42", "42", "42"),  # a string value keeps a string expected
+    ],
+)
+def test_expected_is_read_as_json_for_non_string_values(value, expected, coerced):
+    assert coerce_expected(value, AssertionOperator["=="], expected) == coerced
+
+
+def test_validate_and_then_expressions_are_not_converted():
+    assert coerce_expected(5, AssertionOperator["validate"], "5") == "5"
+    assert coerce_expected(5, AssertionOperator["then"], "5") == "5"
+
+
+@pytest.mark.parametrize(
+    "text", ["==", "equal", "should be", "contains", "*=", "NOT CONTAINS", " >= "]
+)
+def test_operators_from_strings(text):
+    assert isinstance(to_operator(text), AssertionOperator)
+
+
+def test_operator_none_and_unknown():
+    assert to_operator(None) is None
+    assert to_operator("") is None
+    with pytest.raises(InvalidArgument, match="Unknown assertion operator '~~'"):
+        to_operator("~~")
+
+
+def test_check_reports_why():
+    holds, _, complaint = check("NEW", AssertionOperator["=="], "FILLED")
+    assert not holds and "'NEW' (str) should be 'FILLED' (str)" in complaint
+    assert check(42, AssertionOperator["=="], "42")[0]
+    assert check(["a", "b"], AssertionOperator["contains"], "a")[0]
+    assert check(3, AssertionOperator[">"], "2")[0]
+    assert not check(3, AssertionOperator["<"], "2")[0]

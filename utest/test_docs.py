@@ -1,0 +1,76 @@
+"""Keyword documentation is the user manual: every keyword has a summary, names each of its
+arguments, and has an example table; the committed HTML matches the code."""
+
+import inspect
+import json
+import re
+from pathlib import Path
+
+import pytest
+from robot.libdoc import LibraryDocumentation
+
+from RobotWebSocket import RobotWebSocket
+
+ROOT = Path(__file__).resolve().parents[1]
+DOC = LibraryDocumentation("RobotWebSocket")
+KEYWORDS = {kw.name: kw for kw in DOC.keywords}
+
+
+def test_the_contract_keywords_exist():
+    assert set(KEYWORDS) == {
+        "Connect",
+        "Disconnect",
+        "Disconnect All",
+        "Wait Until Closed",
+        "Get Connection Info",
+        "Send",
+        "Receive",
+        "Send And Receive",
+        "Receive Until",
+        "Should Not Receive",
+        "Get Message Count",
+        "Clear Messages",
+        "Should Be Valid Json",
+        "Should Be Valid Xml",
+    }
+
+
+@pytest.mark.parametrize("name", sorted(KEYWORDS))
+def test_every_keyword_has_summary_arguments_and_example(name):
+    keyword = KEYWORDS[name]
+    assert keyword.short_doc and keyword.short_doc.endswith("."), name
+    assert "Example:" in keyword.doc, f"{name} has no example table"
+    assert re.search(r"^\| ", keyword.doc.split("Example:", 1)[1], re.M), name
+    method = getattr(RobotWebSocket, name.lower().replace(" ", "_"))
+    for argument in list(inspect.signature(method).parameters)[1:]:
+        assert f"``{argument}``" in keyword.doc, f"{name} does not document '{argument}'"
+
+
+def test_library_doc_has_the_sections():
+    for section in (
+        "Connections",
+        "Sending",
+        "The message history",
+        "Extractions",
+        "Assertions",
+        "Waiting and timeouts",
+        "Flow control",
+        "Logging and secrets",
+        "TLS",
+        "Running in parallel",
+        "Examples",
+    ):
+        assert f"= {section} =" in DOC.doc, section
+    assert "%TOC%" in DOC.doc
+
+
+def test_committed_html_matches_the_code():
+    html = (ROOT / "docs" / "RobotWebSocket.html").read_text(encoding="utf-8")
+    match = re.search(r"^libdoc = (\{.*\});?\s*$", html, re.M)
+    assert match, "docs/RobotWebSocket.html is not a libdoc file"
+    committed = json.loads(match.group(1))
+    current = LibraryDocumentation("RobotWebSocket")
+    current.convert_docs_to_html()
+    now = json.loads(current.to_json())
+    key = lambda spec: sorted((k["name"], k["doc"], str(k["args"])) for k in spec["keywords"])  # noqa: E731
+    assert key(committed) == key(now), "regenerate the docs: tox -e docs"

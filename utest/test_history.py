@@ -1,0 +1,93 @@
+import threading
+import time
+
+import pytest
+
+from RobotWebSocket.history import NOT_PARSED, History, Message
+
+
+def test_messages_keep_arrival_order_and_sequence_numbers():
+    history = History(10)
+    for n in range(5):
+        history.append(f"m{n}")
+    assert [m.seq for m in history.all()] == [1, 2, 3, 4, 5]
+    assert [m.data for m in history.last(2)] == ["m3", "m4"]
+    assert [m.data for m in history.since(3)] == ["m3", "m4"]
+    assert history.snapshot(1)[0] == 5
+
+
+def test_oldest_are_dropped_past_maxlen_and_reported_once():
+    history = History(3)
+    for n in range(7):
+        history.append(str(n))
+    assert [m.data for m in history.all()] == ["4", "5", "6"]
+    assert history.dropped == 4
+    assert history.take_dropped() == 4
+    assert history.take_dropped() == 0
+    history.append("7")
+    assert history.take_dropped() == 1
+
+
+def test_since_an_old_sequence_returns_what_is_kept():
+    history = History(2)
+    for n in range(5):
+        history.append(str(n))
+    assert [m.data for m in history.since(0)] == ["3", "4"]
+
+
+def test_clear_returns_the_number_removed_and_sequence_goes_on():
+    history = History()
+    history.append("a")
+    history.append("b")
+    assert history.clear() == 2
+    assert len(history) == 0
+    history.append("c")
+    assert history.all()[0].seq == 3
+
+
+def test_buffer_size_must_be_positive():
+    with pytest.raises(ValueError):
+        History(0)
+
+
+def test_wait_for_more_wakes_on_append_from_another_thread():
+    history = History()
+    timer = threading.Timer(0.05, history.append, args=("late",))
+    timer.start()
+    assert history.wait_for_more(0, 5) is True
+    assert history.total == 1
+    timer.join()
+
+
+def test_wait_for_more_wakes_on_close_and_times_out_otherwise():
+    history = History()
+    assert history.wait_for_more(0, 0.01) is False
+    threading.Timer(0.05, history.close).start()
+    assert history.wait_for_more(0, 5) is True
+    assert history.closed
+
+
+def test_json_is_parsed_once_and_non_json_is_marked(monkeypatch):
+    import RobotWebSocket.history as module
+
+    calls = []
+    real = module.json_loads
+    monkeypatch.setattr(module, "json_loads", lambda text: calls.append(text) or real(text))
+    message = Message(1, time.time(), '{"a": 1}')
+    assert message.json == {"a": 1}
+    assert message.json == {"a": 1}
+    assert len(calls) == 1
+    assert Message(2, 0, "not json").json is NOT_PARSED
+    assert Message(3, 0, b'{"a": 1}').json is NOT_PARSED  # binary never matches JSONPath
+
+
+def test_xml_is_parsed_safely():
+    message = Message(1, 0, '<!DOCTYPE a [<!ENTITY e SYSTEM "file:///etc/passwd">]><a>&e;</a>')
+    root = message.xml
+    assert root is NOT_PARSED or "root:" not in (root.text or "")
+    assert Message(2, 0, "plain").xml is NOT_PARSED
+
+
+def test_size_counts_utf8_bytes():
+    assert Message(1, 0, "ä").size == 2
+    assert Message(1, 0, b"\x00\x01").size == 2

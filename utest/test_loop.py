@@ -1,0 +1,86 @@
+import asyncio
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from RobotWebSocket._loop import LOOP, LoopThread
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_starts_lazily_as_a_daemon_and_runs_coroutines():
+    loop_thread = LoopThread()
+    assert not loop_thread.running
+
+    async def answer():
+        return threading.current_thread().name
+
+    assert loop_thread.run(answer()) == "RobotWebSocket-loop"
+    assert loop_thread.running
+    assert loop_thread._thread.daemon
+    loop_thread.shutdown()
+    assert not loop_thread.running
+
+
+def test_exceptions_come_back_to_the_caller_including_timeouts():
+    async def fails():
+        raise asyncio.TimeoutError("inner")
+
+    with pytest.raises(asyncio.TimeoutError):
+        LOOP.run(fails())
+
+
+def test_refuses_calls_from_the_loop_thread():
+    async def nested():
+        coroutine = asyncio.sleep(0)
+        with pytest.raises(RuntimeError, match="cannot be called from its event loop"):
+            LOOP.run(coroutine)
+        return True
+
+    assert LOOP.run(nested())
+
+
+def test_an_interrupted_wait_cancels_the_coroutine(monkeypatch):
+    started, cancelled = threading.Event(), threading.Event()
+
+    async def forever():
+        started.set()
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
+
+    import concurrent.futures
+
+    real_wait = concurrent.futures.wait
+
+    def interrupting_wait(futures, timeout=None):
+        started.wait(5)
+        raise KeyboardInterrupt  # as a Robot timeout or Ctrl-C would, between slices
+
+    monkeypatch.setattr(concurrent.futures, "wait", interrupting_wait)
+    with pytest.raises(KeyboardInterrupt):
+        LOOP.run(forever())
+    monkeypatch.setattr(concurrent.futures, "wait", real_wait)
+    assert cancelled.wait(5)
+
+
+def test_the_process_exits_promptly_with_open_connections(server):
+    """No thread keeps the interpreter alive; open connections are closed at exit."""
+    code = (
+        "import sys; sys.path.insert(0, {!r})\n"
+        "from RobotWebSocket import RobotWebSocket\n"
+        "lib = RobotWebSocket()\n"
+        "lib.connect({!r})\n"
+        "print('connected', flush=True)\n"
+    ).format(str(ROOT), server.url("/silent"))
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=20
+    )
+    assert result.returncode == 0, result.stderr
+    assert "connected" in result.stdout
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,156 @@
+"""Whole Robot runs in a subprocess: what only a real run shows (timeouts, warnings in
+output.xml, secrets kept out of the log)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_robot(
+    tmp_path: Path, suite: str, *options: str
+) -> tuple[subprocess.CompletedProcess, ET.Element]:
+    path = tmp_path / "suite.robot"
+    path.write_text(textwrap.dedent(suite), encoding="utf-8")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "robot",
+            "--pythonpath",
+            str(ROOT),
+            "--outputdir",
+            str(tmp_path),
+            "--console",
+            "none",
+            *options,
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return result, ET.parse(tmp_path / "output.xml").getroot()
+
+
+def statuses(root: ET.Element) -> dict[str, tuple[str, str]]:
+    return {
+        test.get("name"): (test.find("status").get("status"), test.find("status").text or "")
+        for test in root.iter("test")
+    }
+
+
+def test_a_test_timeout_stops_a_long_receive_and_the_next_test_runs(tmp_path, server):
+    suite = f"""
+    *** Settings ***
+    Library    RobotWebSocket
+
+    *** Test Cases ***
+    Long Wait
+        [Timeout]    1s
+        Connect    {server.url("/silent")}
+        Receive    {server.url("/silent")}    timeout=60s
+
+    Next Test Runs
+        ${{reply}}=    Send And Receive    {server.url("/echo")}    still alive
+        Should Be Equal    ${{reply}}    still alive
+    """
+    _, root = run_robot(tmp_path, suite)
+    result = statuses(root)
+    assert result["Long Wait"] == ("FAIL", "Test timeout 1 second exceeded.")
+    assert result["Next Test Runs"][0] == "PASS"
+    long_wait = next(t for t in root.iter("test") if t.get("name") == "Long Wait")
+    elapsed = float(long_wait.find("status").get("elapsed"))
+    assert elapsed < 30, f"the keyword ran {elapsed} s past its test timeout"
+
+
+def test_dropped_messages_are_reported_as_a_warning(tmp_path, server):
+    url = server.url("/push?count=8")
+    suite = f"""
+    *** Settings ***
+    Library    RobotWebSocket    buffer_size=3
+
+    *** Test Cases ***
+    Drops
+        Connect    {url}
+        Wait Until Keyword Succeeds    5s    50ms    All Eight Arrived
+        Receive    {url}    last=3
+
+    *** Keywords ***
+    All Eight Arrived
+        ${{info}}=    Get Connection Info    {url}
+        Should Be Equal As Integers    ${{info}}[received]    8
+    """
+    _, root = run_robot(tmp_path, suite)
+    warnings = [m.text for m in root.iter("msg") if m.get("level") == "WARN"]
+    assert any(
+        "5 message(s) were dropped" in (w or "") and "buffer_size=3" in w for w in warnings
+    ), warnings
+
+
+def test_secrets_never_reach_output_xml_or_log(tmp_path, server, monkeypatch):
+    """Credentials given as Secret values and as URL query tokens stay out of every file."""
+    secret, url_token, api_key = "Bearer s3cr3t-h34der", "t0k3n-in-url", "k3y-v4lu3"
+    monkeypatch.setenv("RWS_TOKEN", secret)
+    monkeypatch.setenv("RWS_KEY", api_key)
+    url = server.url(f"/headers?token={url_token}")
+    suite = """
+    *** Settings ***
+    Library    RobotWebSocket
+
+    *** Variables ***
+    ${TOKEN: Secret}    %{RWS_TOKEN}
+    ${KEY: Secret}      %{RWS_KEY}
+
+    *** Test Cases ***
+    Uses Secrets
+        &{headers}=    Create Dictionary    Authorization=${TOKEN}    X-Api-Key=${KEY}
+        Connect    ${URL}    headers=${headers}
+        Receive    ${URL}    $.Authorization    ==    ${TOKEN}
+        Receive    ${URL}    $['X-Api-Key']    ==    ${KEY}
+        ${info}=    Get Connection Info    ${URL}
+        Log    ${info}
+        Send    ${URL}    the token is %{RWS_TOKEN}
+        Disconnect    ${URL}
+
+    Failure Messages Are Masked Too
+        Connect    ${URL}    headers={"Authorization": "%{RWS_TOKEN}"}
+        Receive    ${URL}    $.Authorization    ==    wrong    timeout=0.2s
+    """
+    _, root = run_robot(tmp_path, suite, "--loglevel", "DEBUG", "--variable", f"URL:{url}")
+    result = statuses(root)
+    assert result["Uses Secrets"][0] == "PASS", result
+    failure = result["Failure Messages Are Masked Too"]
+    assert failure[0] == "FAIL" and "***" in failure[1], failure
+    for name in ("output.xml", "log.html", "report.html"):
+        text = (tmp_path / name).read_text(encoding="utf-8")
+        for value in ("s3cr3t-h34der", url_token, api_key):
+            assert value not in text, f"{value} leaked into {name}"
+
+
+def test_the_log_shows_sent_and_received_messages(tmp_path, server):
+    url = server.url("/echo")
+    suite = f"""
+    *** Settings ***
+    Library    RobotWebSocket    log_max_length=40
+
+    *** Test Cases ***
+    Conversation
+        Connect    {url}
+        Send    {url}    {{"greeting": "hello", "padding": "{"x" * 100}"}}
+        Receive    {url}    $.greeting    ==    hello
+        ${{bytes}}=    Convert To Bytes    00 41 ff    hex
+        Send And Receive    {url}    ${{bytes}}
+    """
+    _, root = run_robot(tmp_path, suite)
+    messages = [m.text or "" for m in root.iter("msg")]
+    assert any("sent #1" in m and "text" in m for m in messages)
+    assert any("received on" in m.lower() or "examined" in m for m in messages)
+    assert any("[cut:" in m for m in messages), "long messages are cut with a marker"
+    assert any("00 41 ff" in m and "|.A.|" in m for m in messages), "binary shows as hex and text"
+    assert any("-&gt; 'hello'" in m or "-> 'hello'" in m for m in messages)
