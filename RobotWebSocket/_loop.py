@@ -81,17 +81,31 @@ class LoopThread:
         The coroutine bounds its own time; this side waits in slices of
         :data:`~RobotWebSocket.deadline.SLICE` so that signals are handled promptly.
         """
+        return self.wait(self.submit(coro))
+
+    def submit(self, coro: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
+        """Start ``coro`` on the loop without waiting for it."""
         if self.in_loop_thread():
             coro.close()
             raise RuntimeError("RobotWebSocket keywords cannot be called from its event loop.")
-        future = asyncio.run_coroutine_threadsafe(coro, self.loop())
+        return asyncio.run_coroutine_threadsafe(coro, self.loop())
+
+    @classmethod
+    def wait(cls, future: concurrent.futures.Future[T]) -> T:
+        """The result of ``future``, waiting in slices; cancels it if the wait is interrupted."""
+        cls.settle(future)
+        return future.result()
+
+    @staticmethod
+    def settle(future: concurrent.futures.Future[Any]) -> None:
+        """Wait in slices until ``future`` is done, without raising its exception; cancel it
+        if the wait itself is interrupted (Robot timeout, Ctrl-C)."""
         try:
             while not future.done():
                 concurrent.futures.wait((future,), timeout=SLICE)
         except BaseException:
             future.cancel()
             raise
-        return future.result()
 
     def call_soon(self, callback: Callable[..., Any], *args: Any) -> None:
         self.loop().call_soon_threadsafe(callback, *args)

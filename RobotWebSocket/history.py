@@ -131,6 +131,11 @@ class History:
             self.closed = True
             self._cond.notify_all()
 
+    def poke(self) -> None:
+        """Wake every waiter without a new message (something else they watch changed)."""
+        with self._cond:
+            self._cond.notify_all()
+
     def reopen(self) -> None:
         with self._cond:
             self.closed = False

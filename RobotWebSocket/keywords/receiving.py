@@ -3,6 +3,7 @@ Clear Messages."""
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from datetime import timedelta
 from typing import Any
 
@@ -27,13 +28,19 @@ class ReceivingKeywords(SendingKeywords):
     # -- waiting --------------------------------------------------------------------------
 
     def _wait(
-        self, conn: Connection, query: Query, deadline: Deadline, after: int | None = None
+        self,
+        conn: Connection,
+        query: Query,
+        deadline: Deadline,
+        after: int | None = None,
+        sending: Future[None] | None = None,
     ) -> Extraction | None:
         """Wait until ``query`` holds; ``None`` when the deadline passes or the connection
         closed with nothing more to judge.
 
         With ``after`` only messages with a greater sequence number count (those that
-        arrived after a send); without it the current window is judged first.
+        arrived after a send); without it the current window is judged first. With
+        ``sending``, the wait stops as soon as that send fails.
         """
         history = conn.history
         if after is None:
@@ -51,6 +58,8 @@ class ReceivingKeywords(SendingKeywords):
                 if hit is not None:
                     return hit
                 earlier = (earlier + new)[-(query.last - 1) :] if query.last > 1 else []
+            if sending is not None and sending.done() and sending.exception() is not None:
+                return None
             if deadline.expired() or (history.closed and history.total == seen):
                 return None
             history.wait_for_more(seen, deadline.slice())
@@ -210,8 +219,16 @@ class ReceivingKeywords(SendingKeywords):
         deadline = Deadline(self._timeout_or_default(seconds(timeout, "timeout")))
         self._report_dropped(conn)
         before = conn.history.total
-        self._send_payload(conn, payload, deadline.remaining())
-        hit = self._wait(conn, query, deadline, after=before)
+        # The reply is awaited while the frame is still being written: waiting for the
+        # write to finish first would cost one more hand-over between threads.
+        sending = self._start_send(conn, payload, deadline.remaining())
+        try:
+            hit = self._wait(conn, query, deadline, after=before, sending=sending)
+        except BaseException:
+            sending.cancel()
+            raise
+        self._loop.settle(sending)
+        self._finish_send(conn, payload, sending, deadline.remaining())
         if hit is None:
             raise self._failure(
                 "Send And Receive", conn, query, deadline, conn.history.since(before)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from concurrent.futures import Future
 from datetime import timedelta
 from typing import Any
 
@@ -97,17 +98,30 @@ class SendingKeywords(ConnectionKeywords):
         return ""
 
     def _send_payload(self, conn: Connection, payload: str | bytes, limit: float | None) -> None:
+        """Send and wait until the frame is written (or fails)."""
+        sending = self._start_send(conn, payload, limit)
+        self._loop.settle(sending)
+        self._finish_send(conn, payload, sending, limit)
+
+    def _start_send(
+        self, conn: Connection, payload: str | bytes, limit: float | None
+    ) -> Future[None]:
         if not conn.is_open:
             raise self._closed_error(conn, "send on")
-        limit = self._timeout_or_default(limit)
-        try:
-            self._loop.run(conn.send(payload, limit))
-        except (asyncio.TimeoutError, TimeoutError) as error:
+        return self._loop.submit(conn.send(payload, self._timeout_or_default(limit)))
+
+    def _finish_send(
+        self, conn: Connection, payload: str | bytes, sending: Future[None], limit: float | None
+    ) -> None:
+        """Raise what went wrong with a finished send, or log what was sent."""
+        error = sending.exception() if not sending.cancelled() else None
+        if isinstance(error, (asyncio.TimeoutError, TimeoutError)):
             raise SendFailed(
-                f"Sending on '{self._show(conn.name)}' timed out after {limit:g} s: the "
-                "server is not reading (TCP backpressure)."
+                f"Sending on '{self._show(conn.name)}' timed out after "
+                f"{self._timeout_or_default(limit):g} s: the server is not reading "
+                "(TCP backpressure)."
             ) from error
-        except Exception as error:  # noqa: BLE001 - mapped to the library's errors
+        if error is not None:
             if not conn.is_open:
                 raise self._closed_error(conn, "send on") from error
             raise SendFailed(f"Sending on '{self._show(conn.name)}' failed: {error}") from error

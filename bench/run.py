@@ -1,0 +1,407 @@
+"""RobotWebSocket against raw websockets, in the same run on the same machine.
+
+    python bench/run.py [--quick] [--repeat N] [--output results.json]
+
+Starts its own server process on 127.0.0.1, runs every scenario ``--repeat`` times,
+alternating library and baseline, and prints medians and the ratios library/baseline. The
+raw figures go to a JSON file. The last line sums up every ratio. Every loop is bounded in
+count and time. ``--quick`` uses small counts, as a smoke test (CI), not for figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+import websockets  # noqa: E402
+from websockets.asyncio.client import connect as raw_connect  # noqa: E402
+from websockets.sync.client import connect as sync_connect  # noqa: E402
+
+from RobotWebSocket import RobotWebSocket, __version__  # noqa: E402
+
+FULL = {
+    "ingest": 200_000,
+    "ingest_big": 20_000,
+    "rr": 10_000,
+    "flood_rr": 2_000,
+    "extract_history": 10_000,
+    "extract_calls": 2_000,
+    "scale": 5_000,
+    "robot": 2_000,
+}
+QUICK = {
+    "ingest": 20_000,
+    "ingest_big": 2_000,
+    "rr": 500,
+    "flood_rr": 200,
+    "extract_history": 2_000,
+    "extract_calls": 200,
+    "scale": 100,
+    "robot": 100,
+}
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+class Server:
+    def __enter__(self) -> str:
+        self.dir = tempfile.mkdtemp(prefix="rws-bench-")
+        port_file = os.path.join(self.dir, "port")
+        self.process = subprocess.Popen(
+            [sys.executable, str(HERE / "server.py"), "--port-file", port_file]
+        )
+        deadline = time.monotonic() + 20
+        while not os.path.exists(port_file):
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                raise RuntimeError("benchmark server did not start")
+            time.sleep(0.05)
+        return f"ws://127.0.0.1:{Path(port_file).read_text()}"
+
+    def __exit__(self, *exc: object) -> None:
+        self.process.terminate()
+        self.process.wait(10)
+
+
+# -- scenarios: each returns a dict of figures ---------------------------------------------
+
+
+def ingest_lib(base: str, count: int, size: int) -> dict[str, float]:
+    lib = RobotWebSocket(timeout=300, buffer_size=count)
+    url = f"{base}/flood?count={count}&size={size}"
+    started = time.perf_counter()
+    lib.connect(url, compression=False)
+    lib.wait_until_closed(url, timeout=300)
+    elapsed = time.perf_counter() - started
+    received = lib.get_connection_info(url)["received"]
+    lib.close()
+    assert received == count, f"library received {received} of {count}"
+    return {"msg_per_s": count / elapsed, "seconds": elapsed}
+
+
+def ingest_raw(base: str, count: int, size: int) -> dict[str, float]:
+    async def run() -> float:
+        received: list[Any] = []
+        started = time.perf_counter()
+        async with raw_connect(f"{base}/flood?count={count}&size={size}", compression=None) as ws:
+            async for message in ws:
+                received.append(message)
+        elapsed = time.perf_counter() - started
+        assert len(received) == count
+        return elapsed
+
+    elapsed = asyncio.run(run())
+    return {"msg_per_s": count / elapsed, "seconds": elapsed}
+
+
+def rr_lib(base: str, count: int, flood_base: str | None = None) -> dict[str, float]:
+    lib = RobotWebSocket(timeout=10, buffer_size=1000)
+    url = f"{base}/echo"
+    lib.connect(url, compression=False)
+    if flood_base:
+        # The flood comes from another server process, so that the echo server's latency
+        # is not part of the figure.
+        lib.connect(f"{flood_base}/stream?size=100", compression=False)
+        lib.receive(f"{flood_base}/stream?size=100")  # the flood is running
+    times = []
+    for _ in range(count):
+        started = time.perf_counter()
+        lib.send_and_receive(url, "ping")
+        times.append(time.perf_counter() - started)
+    lib.close()
+    return {"median_ms": statistics.median(times) * 1e3, "p99_ms": percentile(times, 99) * 1e3}
+
+
+def rr_raw(base: str, count: int) -> dict[str, float]:
+    times = []
+    with sync_connect(f"{base}/echo", compression=None) as ws:
+        for _ in range(count):
+            started = time.perf_counter()
+            ws.send("ping")
+            ws.recv(timeout=10)
+            times.append(time.perf_counter() - started)
+    return {"median_ms": statistics.median(times) * 1e3, "p99_ms": percentile(times, 99) * 1e3}
+
+
+def extraction_lib(base: str, history: int, calls: int) -> dict[str, float]:
+    lib = RobotWebSocket(timeout=60, buffer_size=history)
+    url = f"{base}/flood?count={history}&size=100"
+    lib.connect(url, compression=False)
+    lib.wait_until_closed(url, timeout=60)
+    expression = '$[?(@.type == "tick")].n'
+    lib.receive(url, expression, last=50)  # warm: parse and memoise once
+    times = []
+    for _ in range(calls):
+        started = time.perf_counter()
+        lib.receive(url, expression, ">=", "0", last=50)
+        times.append(time.perf_counter() - started)
+    lib.close()
+    return {"median_us": statistics.median(times) * 1e6}
+
+
+def extraction_raw(base: str, history: int, calls: int) -> dict[str, float]:
+    """The same question answered with jsonpath-ng directly on 50 pre-parsed messages."""
+    from jsonpath_ng.ext import parse
+
+    docs = [{"type": "tick", "n": n, "pad": "x" * 60} for n in range(history)][-50:]
+    expression = parse('$[?(@.type == "tick")].n')
+    times = []
+    for _ in range(calls):
+        started = time.perf_counter()
+        [match.value for match in expression.find(docs)]
+        times.append(time.perf_counter() - started)
+    return {"median_us": statistics.median(times) * 1e6}
+
+
+def scale(kind: str, base: str, count: int) -> dict[str, float]:
+    result = subprocess.run(
+        [sys.executable, str(HERE / "scale_worker.py"), kind, f"{base}/echo", str(count)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    if result.returncode:
+        raise RuntimeError(f"scale worker failed: {result.stderr[-2000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def through_robot(base: str, count: int) -> dict[str, float]:
+    out = tempfile.mkdtemp(prefix="rws-bench-robot-")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "robot",
+            "--pythonpath",
+            str(HERE.parent),
+            "--outputdir",
+            out,
+            "--console",
+            "none",
+            "--log",
+            "NONE",
+            "--report",
+            "NONE",
+            "--variable",
+            f"URL:{base}/echo",
+            "--variable",
+            f"N:{count}",
+            str(HERE / "robot_loop.robot"),
+        ],
+        check=False,
+        timeout=900,
+    )
+    root = ET.parse(os.path.join(out, "output.xml")).getroot()
+    elapsed = {}
+    for test in root.iter("test"):
+        status = test.find("status")
+        if status.get("status") != "PASS":
+            raise RuntimeError(f"{test.get('name')} failed: {status.text}")
+        elapsed[test.get("name")] = float(status.get("elapsed"))
+    size = os.path.getsize(os.path.join(out, "output.xml"))
+    return {
+        "trivial_ms": elapsed["Trivial Keyword Loop"] / count * 1e3,
+        "library_ms": elapsed["Send And Receive Loop"] / count * 1e3,
+        "output_xml_bytes_per_message": size / count,
+    }
+
+
+# -- the run --------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small counts: a smoke test")
+    parser.add_argument("--repeat", type=int, default=None, help="repetitions (default 3, quick 1)")
+    parser.add_argument("--output", default=str(HERE / "results.json"))
+    parser.add_argument("--only", nargs="*", help="run only these scenarios")
+    args = parser.parse_args()
+    sizes = QUICK if args.quick else FULL
+    repeat = args.repeat or (1 if args.quick else 3)
+    runs: dict[str, list[dict[str, float]]] = {}
+
+    def record(name: str, function: Callable[[], dict[str, float]]) -> None:
+        runs.setdefault(name, []).append(function())
+        print(f"  {name}: {runs[name][-1]}", flush=True)
+
+    wanted = set(args.only or ["ingest", "rr", "flood", "extract", "scale", "robot"])
+    started = time.monotonic()
+    with Server() as base, Server() as flood_base:
+        for round_ in range(1, repeat + 1):
+            print(f"round {round_} of {repeat}", flush=True)
+            if "ingest" in wanted:
+                record("ingest_100B_lib", lambda: ingest_lib(base, sizes["ingest"], 100))
+                record("ingest_100B_raw", lambda: ingest_raw(base, sizes["ingest"], 100))
+                record("ingest_16KiB_lib", lambda: ingest_lib(base, sizes["ingest_big"], 16384))
+                record("ingest_16KiB_raw", lambda: ingest_raw(base, sizes["ingest_big"], 16384))
+            if "rr" in wanted:
+                record("rr_lib", lambda: rr_lib(base, sizes["rr"]))
+                record("rr_raw", lambda: rr_raw(base, sizes["rr"]))
+            if "flood" in wanted:
+                record("rr_flood_lib", lambda: rr_lib(base, sizes["flood_rr"], flood_base))
+            if "extract" in wanted:
+                record(
+                    "extract_lib",
+                    lambda: extraction_lib(base, sizes["extract_history"], sizes["extract_calls"]),
+                )
+                record(
+                    "extract_jsonpath_only",
+                    lambda: extraction_raw(base, sizes["extract_history"], sizes["extract_calls"]),
+                )
+            if "scale" in wanted:
+                record("scale_lib", lambda: scale("lib", base, sizes["scale"]))
+                record("scale_raw", lambda: scale("raw", base, sizes["scale"]))
+            if "robot" in wanted:
+                record("robot", lambda: through_robot(base, sizes["robot"]))
+
+    med = {
+        name: {k: statistics.median(r[k] for r in results) for k in results[0]}
+        for name, results in runs.items()
+    }
+    ratios: dict[str, float] = {}
+    rows = []
+
+    def row(
+        label: str,
+        lib: float,
+        base_value: float,
+        unit: str,
+        target: str,
+        ratio: float | None = None,
+    ) -> None:
+        value = ratio if ratio is not None else (lib / base_value if base_value else float("nan"))
+        ratios[label] = value
+        rows.append(
+            f"| {label:<34} | {lib:>12.3f} | {base_value:>12.3f} | {unit:<10} | {value:>6.2f} | {target:<24} |"
+        )
+
+    if "ingest_100B_lib" in med:
+        row(
+            "ingest 100 B msg/s (lib/raw)",
+            med["ingest_100B_lib"]["msg_per_s"],
+            med["ingest_100B_raw"]["msg_per_s"],
+            "msg/s",
+            ">= 0.9",
+        )
+        row(
+            "ingest 16 KiB msg/s (lib/raw)",
+            med["ingest_16KiB_lib"]["msg_per_s"],
+            med["ingest_16KiB_raw"]["msg_per_s"],
+            "msg/s",
+            "(reported)",
+        )
+    if "rr_lib" in med:
+        row(
+            "request/reply median",
+            med["rr_lib"]["median_ms"],
+            med["rr_raw"]["median_ms"],
+            "ms",
+            "<= 1.5",
+        )
+        row("request/reply p99", med["rr_lib"]["p99_ms"], med["rr_raw"]["p99_ms"], "ms", "<= 2")
+    if "rr_flood_lib" in med:
+        row(
+            "under flood median (vs 2 ms)",
+            med["rr_flood_lib"]["median_ms"],
+            2.0,
+            "ms",
+            "<= 1 (2 ms)",
+        )
+        row("under flood p99 (vs 10 ms)", med["rr_flood_lib"]["p99_ms"], 10.0, "ms", "<= 1 (10 ms)")
+    if "extract_lib" in med:
+        row(
+            "extraction last=50 (vs 100 us)",
+            med["extract_lib"]["median_us"],
+            100.0,
+            "us",
+            "<= 1 (100 us)",
+        )
+        row(
+            "  jsonpath-ng alone on 50 (ref)",
+            med["extract_jsonpath_only"]["median_us"],
+            100.0,
+            "us",
+            "(reference)",
+        )
+    if "scale_lib" in med:
+        row(
+            "open 5,000 conns (lib/raw)" if not args.quick else "open conns (lib/raw)",
+            med["scale_lib"]["open_s"],
+            med["scale_raw"]["open_s"],
+            "s",
+            "<= 1.5",
+        )
+        row(
+            "RSS per conn (vs 32 KiB)",
+            med["scale_lib"]["rss_kib_per_conn"],
+            32.0,
+            "KiB",
+            "<= 1 (32 KiB)",
+        )
+        row(
+            "  raw RSS per conn (ref)",
+            med["scale_raw"]["rss_kib_per_conn"],
+            32.0,
+            "KiB",
+            "(reference)",
+        )
+        row(
+            "send+receive on each (lib/raw)",
+            med["scale_lib"]["send_receive_s"],
+            med["scale_raw"]["send_receive_s"],
+            "s",
+            "(reported)",
+        )
+    if "robot" in med and "rr_raw" in med:
+        budget = med["robot"]["trivial_ms"] + med["rr_raw"]["median_ms"]
+        row("Robot keyword vs trivial+raw rr", med["robot"]["library_ms"], budget, "ms", "<= 2")
+        row(
+            "  output.xml bytes per message",
+            med["robot"]["output_xml_bytes_per_message"],
+            1.0,
+            "B",
+            "(reported)",
+        )
+
+    print()
+    print(
+        f"RobotWebSocket {__version__}, websockets {websockets.__version__}, Python {platform.python_version()}, "
+        f"{platform.machine()} {os.cpu_count()} cores, {repeat} round(s){' (quick)' if args.quick else ''}, "
+        f"{time.monotonic() - started:.0f} s"
+    )
+    print(
+        f"| {'scenario':<34} | {'library':>12} | {'baseline':>12} | {'unit':<10} | {'ratio':>6} | {'target':<24} |"
+    )
+    print(f"|{'-' * 36}|{'-' * 14}|{'-' * 14}|{'-' * 12}|{'-' * 8}|{'-' * 26}|")
+    for line in rows:
+        print(line)
+    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.output).write_text(
+        json.dumps(
+            {"sizes": sizes, "repeat": repeat, "runs": runs, "medians": med, "ratios": ratios},
+            indent=2,
+        )
+    )
+    print(f"raw figures: {args.output}")
+    print("ratios: " + "; ".join(f"{k.strip()} {v:.2f}" for k, v in ratios.items()))
+
+
+if __name__ == "__main__":
+    main()
