@@ -141,7 +141,9 @@ class RobotWebSocket(ReceivingKeywords, ValidationKeywords):
     direction, connection, type, size, and the content, JSON pretty-printed, XML indented,
     binary as hex with its printable text, cut at ``log_max_length`` characters with a
     visible marker. At the default level a keyword shows at most the 10 newest messages it
-    examined; ``--loglevel DEBUG`` shows them all and the whole transcript at `Disconnect`.
+    examined, so a burst of 100,000 messages followed by one `Receive` keeps output.xml
+    small; ``--loglevel DEBUG`` shows up to 1000 of them, and the connection's transcript
+    (its newest 1000 received messages) at `Disconnect`.
 
     Header values that carry credentials (Authorization, Cookie, Set-Cookie,
     Proxy-Authorization, and any header whose name contains ``token``, ``secret``,

@@ -65,7 +65,7 @@ class Expression:
         if not self._bytes_regex:
             try:
                 self._bytes_regex.append(re.compile(self.body.encode("utf-8")))
-            except (re.error, UnicodeError):
+            except (re.error, UnicodeError, OverflowError):
                 self._bytes_regex.append(None)
         return self._bytes_regex[0]
 
@@ -115,12 +115,12 @@ def compile_expression(source: str) -> Expression:
     if kind == "xpath":
         try:
             compiled = etree.XPath(body)
-        except etree.XPathSyntaxError as error:
+        except (etree.XPathSyntaxError, ValueError) as error:
             raise InvalidExpression(f"Invalid XPath {source!r}: {error}") from error
         return Expression(source, kind, body, compiled)
     try:
         compiled = re.compile(body)
-    except re.error as error:
+    except (re.error, OverflowError) as error:
         raise InvalidExpression(f"Invalid regex {source!r}: {error}") from error
     return Expression(source, kind, body, compiled)
 

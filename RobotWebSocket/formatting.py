@@ -63,37 +63,30 @@ def timestamp(epoch: float) -> str:
     return datetime.fromtimestamp(epoch).strftime("%H:%M:%S.%f")[:-3]
 
 
-def header(message: Message, direction: str, connection: str) -> str:
-    kind = "binary" if message.binary else "text"
-    arrow = "sent" if direction == "sent" else "received"
-    return (
-        f"{arrow} #{message.seq} {timestamp(message.time)} on {connection}: "
-        f"{kind}, {message.size} B"
-    )
+Row = tuple[str, Message]
 
 
 def html_table(
-    messages: Sequence[Message],
-    connection: str,
-    max_length: int,
-    highlight: Message | None = None,
-    direction: str = "received",
+    rows: Sequence[Row], max_length: int, highlight: Message | None = None, title: str = ""
 ) -> str:
-    """A compact table of messages for log.html."""
-    rows = []
-    for message in messages:
+    """A compact table for log.html: one row a message, with its direction (``sent`` or
+    ``received``), sequence number, time, type, size and content; ``highlight`` is the
+    message the value came from."""
+    lines = []
+    for direction, message in rows:
         style = ' style="background:#dfd"' if message is highlight else ""
-        rows.append(
-            f"<tr{style}><td>{message.seq}</td><td>{timestamp(message.time)}</td>"
+        arrow = "&rarr; sent" if direction == "sent" else "&larr; received"
+        lines.append(
+            f"<tr{style}><td>{arrow}</td><td>{message.seq}</td><td>{timestamp(message.time)}</td>"
             f"<td>{'binary' if message.binary else 'text'}</td><td>{message.size}</td>"
             f"<td><pre style='margin:0;white-space:pre-wrap'>"
             f"{html.escape(render(message, max_length))}</pre></td></tr>"
         )
     return (
-        f"<b>{html.escape(direction)} on {html.escape(connection)}</b>"
-        "<table border='1' style='border-collapse:collapse;font-size:smaller'>"
-        "<tr><th>#</th><th>time</th><th>type</th><th>bytes</th><th>content</th></tr>"
-        + "".join(rows)
+        (f"{html.escape(title)}<br>" if title else "")
+        + "<table border='1' style='border-collapse:collapse;font-size:smaller'>"
+        "<tr><th></th><th>#</th><th>time</th><th>type</th><th>bytes</th><th>content</th></tr>"
+        + "".join(lines)
         + "</table>"
     )
 

@@ -108,3 +108,15 @@ def test_a_message_is_evaluated_once_per_expression(monkeypatch):
     assert len(calls) == 50
     assert message_matches(expression, window[0], False) == [0]
     assert len(calls) == 50
+
+
+def test_xpath_with_a_control_character_is_an_invalid_expression():
+    """lxml raised a bare ValueError here (found by the fuzz test)."""
+    with pytest.raises(InvalidExpression, match="Invalid XPath"):
+        compile_expression("/\x1f")
+
+
+def test_a_regex_repetition_too_large_is_an_invalid_expression():
+    """re raises OverflowError, not re.error, for this one."""
+    with pytest.raises(InvalidExpression, match="Invalid regex"):
+        compile_expression("regex=a{99999999999}")

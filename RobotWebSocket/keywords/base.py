@@ -11,18 +11,22 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from robot.api import logger
+from robot.output.loglevel import LEVELS
 from robot.running.context import EXECUTION_CONTEXTS
 
 from .._client import Connection
 from .._loop import LOOP
 from ..errors import ConnectionNotFound
-from ..formatting import header, html_table, render
+from ..formatting import Row, html_table
 from ..history import Message
 from ..masking import is_secret, mask_text, mask_url
 
 #: At the default log level a receiving keyword shows at most this many of the messages it
 #: examined (the newest); ``--loglevel DEBUG`` shows them all.
 LOG_WINDOW = 10
+
+#: At ``--loglevel DEBUG``, the most messages one log entry shows (the newest).
+DEBUG_WINDOW = 1000
 
 Level = Literal["TRACE", "DEBUG", "INFO", "WARN"]
 
@@ -49,7 +53,8 @@ class LibraryBase:
                 or "none"
             )
             raise ConnectionNotFound(
-                f"No connection named '{self._show(str(name))}'. Open connections: {names}."
+                f"No connection named '{self._show(mask_url(str(name)))}'. "
+                f"Open connections: {names}."
             )
         return connection
 
@@ -71,14 +76,27 @@ class LibraryBase:
         return value
 
     def _show(self, text: str) -> str:
-        """``text`` safe for the log: URL tokens and every known secret masked."""
-        return mask_text(mask_url(text), self._secrets)
+        """``text`` safe for the log: every known secret masked (credential headers, Secret
+        values, and URL query tokens, which `Connect` registers)."""
+        return mask_text(text, self._secrets)
 
     # -- logging (Robot's thread only) -------------------------------------------------------
 
     @staticmethod
     def _in_robot() -> bool:
         return EXECUTION_CONTEXTS.current is not None
+
+    @staticmethod
+    def _logs(level: Level) -> bool:
+        """Whether Robot keeps messages of ``level``, so that big log entries (a whole
+        window, a transcript) are only built when they will be written."""
+        context = EXECUTION_CONTEXTS.current
+        if context is None:
+            return False
+        try:
+            return LEVELS[level] >= context.output.log_level.priority
+        except AttributeError:  # Robot's internals moved: log, and let Robot filter.
+            return True
 
     def _log(self, text: str, level: Level = "INFO") -> None:
         if self._in_robot():
@@ -92,33 +110,28 @@ class LibraryBase:
         if self._in_robot():
             logger.warn(self._show(text))
 
-    def _log_message(self, message: Message, direction: str, connection: Connection) -> None:
+    def _log_rows(
+        self,
+        summary: str,
+        rows: Sequence[Row],
+        highlight: Message | None = None,
+    ) -> None:
+        """One log entry: ``summary`` and a table of the messages sent and examined (the
+        newest :data:`LOG_WINDOW` at INFO, up to :data:`DEBUG_WINDOW` more at DEBUG)."""
         if not self._in_robot():
             return
-        title = html.escape(header(message, direction, connection.name))
-        body = html.escape(render(message, self._log_max_length))
-        self._log_html(f"{title}<pre style='margin:0;white-space:pre-wrap'>{body}</pre>")
-
-    def _log_window(
-        self,
-        connection: Connection,
-        messages: Sequence[Message],
-        highlight: Message | None = None,
-        title: str = "examined",
-    ) -> None:
-        if not self._in_robot() or not messages:
-            return
-        shown = messages[-LOG_WINDOW:]
+        shown = rows[-LOG_WINDOW:]
         note = ""
-        if len(messages) > len(shown):
-            note = f" ({len(shown)} newest of {len(messages)} shown; --loglevel DEBUG shows all)"
+        if len(rows) > len(shown):
+            note = f" ({len(shown)} newest of {len(rows)} shown; --loglevel DEBUG shows up to {DEBUG_WINDOW})"
         self._log_html(
-            html_table(shown, connection.name, self._log_max_length, highlight, f"{title}{note}")
+            html_table(shown, self._log_max_length, highlight, summary + note)
+            if shown
+            else html.escape(summary)
         )
-        if len(messages) > len(shown):
+        if len(rows) > len(shown) and self._logs("DEBUG"):
             self._log_html(
-                html_table(messages, connection.name, self._log_max_length, highlight, title),
-                "DEBUG",
+                html_table(rows[-DEBUG_WINDOW:], self._log_max_length, highlight, summary), "DEBUG"
             )
 
     def _report_dropped(self, connection: Connection) -> None:

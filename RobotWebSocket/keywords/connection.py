@@ -27,9 +27,10 @@ from ..arguments import (
 )
 from ..deadline import Deadline
 from ..errors import ConnectionAlreadyOpen, ConnectionFailed, InvalidArgument, WebSocketError
+from ..formatting import html_table
 from ..history import History
 from ..masking import is_secret, is_sensitive, mask_headers
-from .base import LibraryBase
+from .base import DEBUG_WINDOW, LibraryBase
 
 _DEFAULT_PING = timedelta(seconds=20)
 
@@ -174,8 +175,9 @@ class ConnectionKeywords(LibraryBase):
     def _query_secrets(url: str) -> list[str]:
         from urllib.parse import parse_qsl, urlsplit
 
-        query = urlsplit(url).query
-        return [value for key, value in parse_qsl(query) if value and is_sensitive(key)]
+        parts = urlsplit(url)
+        found = [value for key, value in parse_qsl(parts.query) if value and is_sensitive(key)]
+        return found + ([parts.password] if parts.password else [])
 
     def _connect_error(
         self, connection: Connection, error: BaseException, limit: float
@@ -252,11 +254,18 @@ class ConnectionKeywords(LibraryBase):
         self._log_transcript(conn)
 
     def _log_transcript(self, conn: Connection) -> None:
-        if not self._in_robot():
+        """At DEBUG level, the connection's received messages (the newest
+        ``DEBUG_WINDOW``)."""
+        if not self._logs("DEBUG"):
             return
-        messages = conn.history.all()
+        messages = conn.history.last(DEBUG_WINDOW)
         if messages:
-            self._log_window(conn, messages, title="transcript (received)")
+            total = conn.history.total
+            title = f"transcript: {len(messages)} newest of {total} received"
+            self._log_html(
+                html_table([("received", m) for m in messages], self._log_max_length, None, title),
+                "DEBUG",
+            )
 
     def disconnect_all(self, timeout: timedelta | None = None) -> None:
         """Closes every open connection, at once and within ``timeout``; put it in a suite

@@ -15,7 +15,7 @@ from ..assertions import check
 from ..deadline import Deadline
 from ..errors import ReceiveFailed
 from ..extraction import Extraction, message_matches
-from ..formatting import one_line, value_text
+from ..formatting import Row, one_line, value_text
 from ..history import Message
 from ..query import Query, scan
 from .sending import SendingKeywords, encode
@@ -113,16 +113,25 @@ class ReceivingKeywords(SendingKeywords):
         return text
 
     def _succeeded(
-        self, keyword: str, conn: Connection, query: Query, hit: Extraction, deadline: Deadline
+        self,
+        keyword: str,
+        conn: Connection,
+        query: Query,
+        hit: Extraction,
+        deadline: Deadline,
+        sent: Message | None = None,
     ) -> Any:
         if self._in_robot():
             source = f"message #{hit.message.seq}" if hit.message is not None else "the window"
-            self._log(
+            rows: list[Row] = [("sent", sent)] if sent is not None else []
+            rows.extend(("received", m) for m in hit.window)
+            self._log_rows(
                 f"{keyword} on '{conn.name}': {query.describe()} -> "
                 f"{value_text(hit.value, self._log_max_length)} from {source} "
-                f"after {deadline.elapsed():.3f} s."
+                f"after {deadline.elapsed():.3f} s.",
+                rows,
+                hit.message,
             )
-            self._log_window(conn, list(hit.window), hit.message)
         return hit.value
 
     # -- keywords -------------------------------------------------------------------------
@@ -228,12 +237,14 @@ class ReceivingKeywords(SendingKeywords):
             sending.cancel()
             raise
         self._loop.settle(sending)
-        self._finish_send(conn, payload, sending, deadline.remaining())
+        sent = self._finish_send(conn, payload, sending, deadline.remaining())
         if hit is None:
+            if sent is not None:
+                self._log_rows(f"Sent on '{conn.name}'.", [("sent", sent)])
             raise self._failure(
                 "Send And Receive", conn, query, deadline, conn.history.since(before)
             )
-        return self._succeeded("Send And Receive", conn, query, hit, deadline)
+        return self._succeeded("Send And Receive", conn, query, hit, deadline, sent)
 
     def receive_until(
         self,
@@ -345,7 +356,7 @@ class ReceivingKeywords(SendingKeywords):
             for message in history.since(seen):
                 seen = message.seq
                 if query.judge_one(message):
-                    self._log_window(conn, [message], message, "unexpected message")
+                    self._log_rows("Unexpected message:", [("received", message)], message)
                     raise ReceiveFailed(
                         self._show(
                             f"Should Not Receive on '{conn.name}': a message matching "

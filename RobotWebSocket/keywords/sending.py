@@ -101,7 +101,9 @@ class SendingKeywords(ConnectionKeywords):
         """Send and wait until the frame is written (or fails)."""
         sending = self._start_send(conn, payload, limit)
         self._loop.settle(sending)
-        self._finish_send(conn, payload, sending, limit)
+        sent = self._finish_send(conn, payload, sending, limit)
+        if sent is not None:
+            self._log_rows(f"Sent on '{conn.name}'.", [("sent", sent)])
 
     def _start_send(
         self, conn: Connection, payload: str | bytes, limit: float | None
@@ -112,8 +114,9 @@ class SendingKeywords(ConnectionKeywords):
 
     def _finish_send(
         self, conn: Connection, payload: str | bytes, sending: Future[None], limit: float | None
-    ) -> None:
-        """Raise what went wrong with a finished send, or log what was sent."""
+    ) -> Message | None:
+        """Raise what went wrong with a finished send; else the message sent, for the log
+        (``None`` outside Robot, where nothing is logged)."""
         error = sending.exception() if not sending.cancelled() else None
         if isinstance(error, (asyncio.TimeoutError, TimeoutError)):
             raise SendFailed(
@@ -126,7 +129,8 @@ class SendingKeywords(ConnectionKeywords):
                 raise self._closed_error(conn, "send on") from error
             raise SendFailed(f"Sending on '{self._show(conn.name)}' failed: {error}") from error
         if self._in_robot():
-            self._log_message(Message(conn.sent, time.time(), payload), "sent", conn)
+            return Message(conn.sent, time.time(), payload)
+        return None
 
     def _closed_error(self, conn: Connection, action: str) -> ConnectionClosed:
         code = conn.close_code

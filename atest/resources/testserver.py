@@ -3,7 +3,9 @@
 ``python testserver.py --port-file F [--cert C --key K --ca CA]`` listens on 127.0.0.1 on
 free ports and writes ``{"ws": port, "wss": port, "mtls": port, "hang": port}`` to ``F``.
 ``wss`` uses the certificate ``C``; ``mtls`` also requires a client certificate signed by
-``CA``; ``hang`` accepts TCP connections and never answers (for upgrade timeouts).
+``CA``; ``hang`` accepts TCP connections and never answers (for upgrade timeouts);
+``mute`` completes the upgrade, sends ``hello`` and never answers a close frame.
+``--ws-port`` fixes the ``ws`` port (to restart a killed server where it was).
 
 Besides the demo's endpoints (``/echo``, ``/orders``, ``/poll``, ``/chat``, ``/ticks``):
 
@@ -27,6 +29,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
+import hashlib
 import json
 import ssl
 import sys
@@ -42,6 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from RobotWebSocket.demo import ROUTES, router, run_until_stopped, write_port_file  # noqa: E402
 
 SUBPROTOCOLS = ("chat.v2", "chat.v1")
+WS_GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"  # RFC 6455, section 1.3
 
 
 def query(ws: ServerConnection) -> dict[str, str]:
@@ -155,14 +160,36 @@ async def hang(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> No
     writer.close()
 
 
-async def main(port_file: str, cert: str | None, key: str | None, ca: str | None) -> None:
+async def mute(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """Completes the upgrade, sends one text frame, then ignores everything: it never
+    answers a close frame."""
+    request = await reader.readuntil(b"\r\n\r\n")
+    key = next(
+        line.split(b":", 1)[1].strip()
+        for line in request.split(b"\r\n")
+        if line.lower().startswith(b"sec-websocket-key:")
+    )
+    accept = base64.b64encode(hashlib.sha1(key + WS_GUID).digest())
+    writer.write(
+        b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+        b"Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept + b"\r\n\r\n"
+    )
+    writer.write(b"\x81\x05hello")  # One unmasked text frame: "hello".
+    while await reader.read(65536):
+        pass
+    writer.close()
+
+
+async def main(
+    port_file: str, cert: str | None, key: str | None, ca: str | None, ws_port: int = 0
+) -> None:
     options: dict[str, Any] = {
         "process_request": process_request,
         "select_subprotocol": select_subprotocol,
         "max_size": 2**24,
     }
     handler = router(TEST_ROUTES)
-    servers = {"ws": await serve(handler, "127.0.0.1", 0, **options)}
+    servers = {"ws": await serve(handler, "127.0.0.1", ws_port, **options)}
     if cert and key:
         tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         tls.load_cert_chain(cert, key)
@@ -174,10 +201,12 @@ async def main(port_file: str, cert: str | None, key: str | None, ca: str | None
             mutual.verify_mode = ssl.CERT_REQUIRED
             servers["mtls"] = await serve(handler, "127.0.0.1", 0, ssl=mutual, **options)
     hanging = await asyncio.start_server(hang, "127.0.0.1", 0)
+    muted = await asyncio.start_server(mute, "127.0.0.1", 0)
     ports = {name: s.sockets[0].getsockname()[1] for name, s in servers.items()}
     ports["hang"] = hanging.sockets[0].getsockname()[1]
+    ports["mute"] = muted.sockets[0].getsockname()[1]
     write_port_file(port_file, ports)
-    await run_until_stopped(**servers, hang=hanging)
+    await run_until_stopped(**servers, hang=hanging, mute=muted)
 
 
 if __name__ == "__main__":
@@ -186,5 +215,6 @@ if __name__ == "__main__":
     parser.add_argument("--cert")
     parser.add_argument("--key")
     parser.add_argument("--ca")
+    parser.add_argument("--ws-port", type=int, default=0)
     args = parser.parse_args()
-    asyncio.run(main(args.port_file, args.cert, args.key, args.ca))
+    asyncio.run(main(args.port_file, args.cert, args.key, args.ca, args.ws_port))
