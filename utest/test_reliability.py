@@ -34,16 +34,28 @@ def test_sigint_during_a_wait_stops_robot_promptly_with_valid_output(tmp_path, s
 
         *** Test Cases ***
         Long Wait
-            Connect    {server.url('/silent')}
+            Connect    {server.url("/silent")}
             Log To Console    WAITING
-            Receive    {server.url('/silent')}    timeout=120s
+            Receive    {server.url("/silent")}    timeout=120s
         """),
         encoding="utf-8",
     )
     process = subprocess.Popen(
-        [sys.executable, "-m", "robot", "--pythonpath", str(ROOT), "--outputdir", str(tmp_path),
-         "--console", "verbose", str(suite)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "robot",
+            "--pythonpath",
+            str(ROOT),
+            "--outputdir",
+            str(tmp_path),
+            "--console",
+            "verbose",
+            str(suite),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     assert process.stdout is not None
     deadline = time.monotonic() + 60
@@ -72,14 +84,23 @@ def test_sigint_during_a_wait_stops_robot_promptly_with_valid_output(tmp_path, s
         st.text(max_size=200),
         st.binary(max_size=200),
         st.recursive(
-            st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
-            lambda children: st.lists(children, max_size=5) | st.dictionaries(st.text(max_size=8), children, max_size=5),
+            st.none()
+            | st.booleans()
+            | st.integers()
+            | st.floats(allow_nan=False)
+            | st.text(max_size=20),
+            lambda children: (
+                st.lists(children, max_size=5)
+                | st.dictionaries(st.text(max_size=8), children, max_size=5)
+            ),
             max_leaves=20,
         ).map(json.dumps),
     ),
     expression=st.one_of(
         st.text(max_size=30),
-        st.sampled_from(["$", "$.", "$[", "$..*", "$[?(@.a", "//", "/a[", "regex=(", "xpath=", "jsonpath="]),
+        st.sampled_from(
+            ["$", "$.", "$[", "$..*", "$[?(@.a", "//", "/a[", "regex=(", "xpath=", "jsonpath="]
+        ),
         st.text(max_size=20).map(lambda t: "$." + t),
         st.text(max_size=20).map(lambda t: "regex=" + t),
         st.text(max_size=20).map(lambda t: "/" + t),

@@ -151,8 +151,33 @@ def test_the_log_shows_sent_and_received_messages(tmp_path, server):
     _, root = run_robot(tmp_path, suite)
     messages = [m.text or "" for m in root.iter("msg")]
     assert any(m.startswith("Sent on") and "&rarr; sent" in m for m in messages)
-    assert any("Send And Receive on" in m and "&rarr; sent" in m and "&larr; received" in m
-               for m in messages), "one entry shows the request and the reply"
+    assert any(
+        "Send And Receive on" in m and "&rarr; sent" in m and "&larr; received" in m
+        for m in messages
+    ), "one entry shows the request and the reply"
     assert any("[cut:" in m for m in messages), "long messages are cut with a marker"
     assert any("00 41 ff" in m and "|.A.|" in m for m in messages), "binary shows as hex and text"
-    assert any("$.greeting == 'hello' -> 'hello' from message #1" in html.unescape(m) for m in messages)
+    assert any(
+        "$.greeting == 'hello' -> 'hello' from message #1" in html.unescape(m) for m in messages
+    )
+
+
+def test_a_burst_of_100000_then_one_receive_keeps_output_xml_small(tmp_path, server):
+    url = server.url("/script")
+    suite = f"""
+    *** Settings ***
+    Library    RobotWebSocket    buffer_size=100000    timeout=60s
+
+    *** Test Cases ***
+    Burst Then Receive
+        Connect    {url}    compression=False
+        Send    {url}    {{"burst": 100000}}
+        Get Message Count    {url}    assertion_operator===    expected=100000
+        Receive    {url}    $.seq    ==    100000
+        Disconnect    {url}
+    """
+    _, root = run_robot(tmp_path, suite)
+    assert statuses(root)["Burst Then Receive"][0] == "PASS"
+    size = (tmp_path / "output.xml").stat().st_size
+    print(f"output.xml after a 100,000-message burst and one Receive: {size} bytes")
+    assert size < 100_000, f"output.xml is {size} bytes"
