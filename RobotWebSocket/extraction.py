@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
 
-from jsonpath_ng import Child, Descendants, Index, Root, Slice
+import jsonpath_ng
+from jsonpath_ng import Child, Descendants, Fields, Index, Root, Slice
 from jsonpath_ng.exceptions import JsonPathLexerError, JsonPathParserError
 from jsonpath_ng.ext import parse as jsonpath_parse
 from jsonpath_ng.ext.filter import Filter
@@ -37,6 +38,9 @@ Kind = Literal["jsonpath", "xpath", "regex"]
 #: How a JSONPath's first step on the root reads: a member name, a per-element selector
 #: (filter or wildcard/slice), or an index into the array.
 RootStep = Literal["member", "each", "index"]
+
+# jsonpath-ng 1.16 added a node for ``*``; older versions read it as a slice or a field.
+_Wildcard = getattr(jsonpath_ng, "Wildcard", None)
 
 _PREFIXES: tuple[tuple[str, Kind], ...] = (
     ("jsonpath=", "jsonpath"),
@@ -70,18 +74,31 @@ class Expression:
         return self._bytes_regex[0]
 
 
-def _root_step(path: Any) -> RootStep:
+def _root_step(path: Any, body: str) -> RootStep:
+    """How the first step on the root reads (see :data:`RootStep`)."""
     node = path
     while isinstance(node, (Child, Descendants)):
         if isinstance(node.left, Root):
             right = node.right
-            if isinstance(right, (Filter, Slice)) and isinstance(node, Child):
+            if not isinstance(node, Child):
+                return "member"
+            if isinstance(right, (Filter, Slice)):
                 return "each"
-            if isinstance(right, Index) and isinstance(node, Child):
+            if isinstance(right, Index):
                 return "index"
+            if _is_wildcard(right):
+                # jsonpath-ng 1.16 parses ``$[*]`` and ``$.*`` alike; what the user wrote
+                # tells the element wildcard from the member wildcard.
+                return "each" if body.lstrip()[1:].lstrip().startswith("[") else "member"
             return "member"
         node = node.left
     return "member"
+
+
+def _is_wildcard(node: Any) -> bool:
+    if _Wildcard is not None and isinstance(node, _Wildcard):
+        return True
+    return isinstance(node, Fields) and node.fields == ("*",)
 
 
 @lru_cache(maxsize=512)
@@ -106,12 +123,13 @@ def compile_expression(source: str) -> Expression:
             f"Cannot tell what kind of expression {source!r} is: start a JSONPath with '$', "
             "an XPath with '/', or prefix it with 'jsonpath=', 'xpath=' or 'regex='."
         )
+    compiled: Any
     if kind == "jsonpath":
         try:
             compiled = jsonpath_parse(body)
         except (JsonPathParserError, JsonPathLexerError, Exception) as error:
             raise InvalidExpression(f"Invalid JSONPath {source!r}: {error}") from error
-        return Expression(source, kind, body, compiled, _root_step(compiled))
+        return Expression(source, kind, body, compiled, _root_step(compiled, body))
     if kind == "xpath":
         try:
             compiled = etree.XPath(body)

@@ -120,3 +120,12 @@ def test_a_regex_repetition_too_large_is_an_invalid_expression():
     """re raises OverflowError, not re.error, for this one."""
     with pytest.raises(InvalidExpression, match="Invalid regex"):
         compile_expression("regex=a{99999999999}")
+
+
+def test_member_wildcard_and_element_wildcard_differ():
+    """jsonpath-ng 1.16 parses ``$.*`` and ``$[*]`` to the same tree."""
+    doc = msgs({"type": "tick", "n": 1})
+    assert value("$[*].n", doc).value == 1
+    assert value("$.*", doc, all_matches=True).value == ["tick", 1]
+    assert compile_expression("$[*]").root_step == "each"
+    assert compile_expression("$.*").root_step == "member"
