@@ -223,6 +223,34 @@ def through_robot(base: str, count: int) -> dict[str, float]:
     }
 
 
+# -- the table ------------------------------------------------------------------------------
+
+#: One row a figure: label, (run, key) of the library's figure, the baseline (a (run, key)
+#: of the same run, a fixed target, or a function of all medians), unit, target.
+TABLE: list[tuple[str, tuple[str, str], Any, str, str]] = [
+    ("ingest 100 B msg/s (lib/raw)", ("ingest_100B_lib", "msg_per_s"), ("ingest_100B_raw", "msg_per_s"), "msg/s", ">= 0.9"),
+    ("ingest 16 KiB msg/s (lib/raw)", ("ingest_16KiB_lib", "msg_per_s"), ("ingest_16KiB_raw", "msg_per_s"), "msg/s", "(reported)"),
+    ("request/reply median", ("rr_lib", "median_ms"), ("rr_raw", "median_ms"), "ms", "<= 1.5"),
+    ("request/reply p99", ("rr_lib", "p99_ms"), ("rr_raw", "p99_ms"), "ms", "<= 2"),
+    ("under flood median (vs 2 ms)", ("rr_flood_lib", "median_ms"), 2.0, "ms", "<= 1 (2 ms)"),
+    ("under flood p99 (vs 10 ms)", ("rr_flood_lib", "p99_ms"), 10.0, "ms", "<= 1 (10 ms)"),
+    ("extraction last=50 (vs 100 us)", ("extract_lib", "median_us"), 100.0, "us", "<= 1 (100 us)"),
+    ("  jsonpath-ng alone on 50 (ref)", ("extract_jsonpath_only", "median_us"), 100.0, "us", "(reference)"),
+    ("open N conns (lib/raw)", ("scale_lib", "open_s"), ("scale_raw", "open_s"), "s", "<= 1.5"),
+    ("RSS per conn (vs 32 KiB)", ("scale_lib", "rss_kib_per_conn"), 32.0, "KiB", "<= 1 (32 KiB)"),
+    ("  raw RSS per conn (ref)", ("scale_raw", "rss_kib_per_conn"), 32.0, "KiB", "(reference)"),
+    ("send+receive on each (lib/raw)", ("scale_lib", "send_receive_s"), ("scale_raw", "send_receive_s"), "s", "(reported)"),
+    (
+        "Robot keyword vs trivial+raw rr",
+        ("robot", "library_ms"),
+        lambda med: med["robot"]["trivial_ms"] + med["rr_raw"]["median_ms"] if "rr_raw" in med else float("nan"),
+        "ms",
+        "<= 2",
+    ),
+    ("  output.xml bytes per message", ("robot", "output_xml_bytes_per_message"), 1.0, "B", "(reported)"),
+]  # fmt: skip
+
+
 # -- the run --------------------------------------------------------------------------------
 
 
@@ -277,107 +305,21 @@ def main() -> None:
     }
     ratios: dict[str, float] = {}
     rows = []
-
-    def row(
-        label: str,
-        lib: float,
-        base_value: float,
-        unit: str,
-        target: str,
-        ratio: float | None = None,
-    ) -> None:
-        value = ratio if ratio is not None else (lib / base_value if base_value else float("nan"))
-        ratios[label] = value
+    for label, (run_name, key), baseline, unit, target in TABLE:
+        if run_name not in med or (isinstance(baseline, tuple) and baseline[0] not in med):
+            continue
+        value = med[run_name][key]
+        if isinstance(baseline, tuple):
+            base_value = med[baseline[0]][baseline[1]]
+        elif callable(baseline):
+            base_value = baseline(med)
+        else:
+            base_value = float(baseline)
+        ratio = value / base_value if base_value else float("nan")
+        ratios[label] = ratio
         rows.append(
-            f"| {label:<34} | {lib:>12.3f} | {base_value:>12.3f} | {unit:<10} | {value:>6.2f} | {target:<24} |"
-        )
-
-    if "ingest_100B_lib" in med:
-        row(
-            "ingest 100 B msg/s (lib/raw)",
-            med["ingest_100B_lib"]["msg_per_s"],
-            med["ingest_100B_raw"]["msg_per_s"],
-            "msg/s",
-            ">= 0.9",
-        )
-        row(
-            "ingest 16 KiB msg/s (lib/raw)",
-            med["ingest_16KiB_lib"]["msg_per_s"],
-            med["ingest_16KiB_raw"]["msg_per_s"],
-            "msg/s",
-            "(reported)",
-        )
-    if "rr_lib" in med:
-        row(
-            "request/reply median",
-            med["rr_lib"]["median_ms"],
-            med["rr_raw"]["median_ms"],
-            "ms",
-            "<= 1.5",
-        )
-        row("request/reply p99", med["rr_lib"]["p99_ms"], med["rr_raw"]["p99_ms"], "ms", "<= 2")
-    if "rr_flood_lib" in med:
-        row(
-            "under flood median (vs 2 ms)",
-            med["rr_flood_lib"]["median_ms"],
-            2.0,
-            "ms",
-            "<= 1 (2 ms)",
-        )
-        row("under flood p99 (vs 10 ms)", med["rr_flood_lib"]["p99_ms"], 10.0, "ms", "<= 1 (10 ms)")
-    if "extract_lib" in med:
-        row(
-            "extraction last=50 (vs 100 us)",
-            med["extract_lib"]["median_us"],
-            100.0,
-            "us",
-            "<= 1 (100 us)",
-        )
-        row(
-            "  jsonpath-ng alone on 50 (ref)",
-            med["extract_jsonpath_only"]["median_us"],
-            100.0,
-            "us",
-            "(reference)",
-        )
-    if "scale_lib" in med:
-        row(
-            "open 5,000 conns (lib/raw)" if not args.quick else "open conns (lib/raw)",
-            med["scale_lib"]["open_s"],
-            med["scale_raw"]["open_s"],
-            "s",
-            "<= 1.5",
-        )
-        row(
-            "RSS per conn (vs 32 KiB)",
-            med["scale_lib"]["rss_kib_per_conn"],
-            32.0,
-            "KiB",
-            "<= 1 (32 KiB)",
-        )
-        row(
-            "  raw RSS per conn (ref)",
-            med["scale_raw"]["rss_kib_per_conn"],
-            32.0,
-            "KiB",
-            "(reference)",
-        )
-        row(
-            "send+receive on each (lib/raw)",
-            med["scale_lib"]["send_receive_s"],
-            med["scale_raw"]["send_receive_s"],
-            "s",
-            "(reported)",
-        )
-    if "robot" in med and "rr_raw" in med:
-        budget = med["robot"]["trivial_ms"] + med["rr_raw"]["median_ms"]
-        row("Robot keyword vs trivial+raw rr", med["robot"]["library_ms"], budget, "ms", "<= 2")
-        row(
-            "  output.xml bytes per message",
-            med["robot"]["output_xml_bytes_per_message"],
-            1.0,
-            "B",
-            "(reported)",
+            f"| {label:<34} | {value:>12.3f} | {base_value:>12.3f} | {unit:<10} "
+            f"| {ratio:>6.2f} | {target:<24} |"
         )
 
     print()

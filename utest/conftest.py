@@ -21,6 +21,14 @@ from RobotWebSocket import RobotWebSocket  # noqa: E402
 from RobotWebSocket.demo import router  # noqa: E402
 
 
+def robot_command(outputdir: Path, *options: str) -> list[str]:
+    """``robot`` in this interpreter, finding the library in the checkout."""
+    return [
+        sys.executable, "-m", "robot", "--pythonpath", str(ROOT),
+        "--outputdir", str(outputdir), *options,
+    ]  # fmt: skip
+
+
 class InProcessServer:
     def __init__(self) -> None:
         self.loop = asyncio.new_event_loop()

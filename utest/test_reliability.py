@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-import sys
 import textwrap
 import threading
 import time
@@ -13,6 +12,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from conftest import robot_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -41,18 +41,7 @@ def test_sigint_during_a_wait_stops_robot_promptly_with_valid_output(tmp_path, s
         encoding="utf-8",
     )
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "robot",
-            "--pythonpath",
-            str(ROOT),
-            "--outputdir",
-            str(tmp_path),
-            "--console",
-            "verbose",
-            str(suite),
-        ],
+        robot_command(tmp_path, "--console", "verbose", str(suite)),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import html
 import subprocess
-import sys
 import textwrap
 import xml.etree.ElementTree as ET
 from pathlib import Path
+
+from conftest import robot_command
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -19,19 +20,7 @@ def run_robot(
     path = tmp_path / "suite.robot"
     path.write_text(textwrap.dedent(suite), encoding="utf-8")
     result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "robot",
-            "--pythonpath",
-            str(ROOT),
-            "--outputdir",
-            str(tmp_path),
-            "--console",
-            "none",
-            *options,
-            str(path),
-        ],
+        robot_command(tmp_path, "--console", "none", *options, str(path)),
         capture_output=True,
         text=True,
         timeout=120,
