@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from assertionengine import AssertionOperator, verify_assertion
+from assertionengine.assertion_formatter import FormatRules
 
 from .errors import InvalidArgument
 
@@ -56,19 +57,53 @@ def coerce_expected(value: Any, operator: AssertionOperator | None, expected: An
         return expected
 
 
+def formatter_functions(names: Any) -> list[Any]:
+    """AssertionEngine's formatters (``strip``, ``normalize spaces``, ``case insensitive``,
+    ``apply to expected``) by name."""
+    if isinstance(names, str):
+        names = [names]
+    if not isinstance(names, (list, tuple)):
+        raise InvalidArgument(f"Formatters must be a list of names, got {names!r}.")
+    try:
+        return [FormatRules[" ".join(str(name).lower().split())] for name in names]
+    except KeyError as error:
+        raise InvalidArgument(
+            f"Unknown assertion formatter {error.args[0]!r}. Use: {', '.join(FormatRules)}."
+        ) from None
+
+
 def check(
-    value: Any, operator: AssertionOperator | None, expected: Any, message: str | None = None
+    value: Any,
+    operator: AssertionOperator | None,
+    expected: Any,
+    message: str | None = None,
+    formatters: list[Any] | None = None,
 ) -> tuple[bool, Any, str]:
-    """Judge ``value``. Returns (holds, value to return, why it failed)."""
+    """Judge ``value``. Returns (holds, value to return, why it failed).
+
+    ``formatters`` apply to string values only (AssertionEngine's formatters are string
+    functions); as in AssertionEngine, the value returned is the formatted one, and with
+    ``then`` the expression's result.
+    """
     if operator is None:
         return True, value, ""
+    formatters = formatters if isinstance(value, str) else None
     try:
         result = verify_assertion(
-            value, operator, coerce_expected(value, operator, expected), "", message
+            value,
+            operator,
+            coerce_expected(value, operator, expected),
+            "",
+            message,
+            formatters,
         )
     except AssertionError as failure:
         return False, value, str(failure)
-    return True, (result if is_evaluating(operator) else value), ""
+    if is_evaluating(operator):
+        return True, result, ""
+    for formatter in formatters or ():
+        value = formatter(value)
+    return True, value, ""
 
 
 # The symbol AssertionEngine stores for these is not the one users write.

@@ -59,36 +59,44 @@ def one_line(message: Message, max_length: int) -> str:
     return f"#{message.seq}: {cut(message.data, max_length)}"  # type: ignore[arg-type]
 
 
+_second: list[Any] = [None, ""]
+
+
 def timestamp(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch).strftime("%H:%M:%S.%f")[:-3]
+    """``HH:MM:SS.mmm`` local time. The formatted second is reused: a keyword's messages
+    mostly share it, and strftime is the dear part."""
+    second = int(epoch)
+    if _second[0] != second:
+        _second[0], _second[1] = second, datetime.fromtimestamp(second).strftime("%H:%M:%S")
+    return f"{_second[1]}.{int((epoch - second) * 1000):03d}"
 
 
 Row = tuple[str, Message]
+
+
+_TABLE = (
+    "<table style='border-collapse:collapse;font-size:smaller' border='1'>"
+    "<tr><th></th><th>#</th><th>time</th><th>type</th><th>bytes</th><th>content</th></tr>"
+)
 
 
 def html_table(
     rows: Sequence[Row], max_length: int, highlight: Message | None = None, title: str = ""
 ) -> str:
     """A compact table for log.html: one row a message, with its direction (``sent`` or
-    ``received``), sequence number, time, type, size and content; ``highlight`` is the
-    message the value came from."""
-    lines = []
+    ``received``), sequence number, time, type, size and content; ``highlight`` (green) is
+    the message the value came from."""
+    parts = [f"{html.escape(title)}<br>" if title else "", _TABLE]
     for direction, message in rows:
-        style = ' style="background:#dfd"' if message is highlight else ""
-        arrow = "&rarr; sent" if direction == "sent" else "&larr; received"
-        lines.append(
-            f"<tr{style}><td>{arrow}</td><td>{message.seq}</td><td>{timestamp(message.time)}</td>"
+        parts.append(
+            f"<tr{' bgcolor=#dfd' if message is highlight else ''}>"
+            f"<td>{'&rarr; sent' if direction == 'sent' else '&larr; received'}</td>"
+            f"<td>{message.seq}</td><td>{timestamp(message.time)}</td>"
             f"<td>{'binary' if message.binary else 'text'}</td><td>{message.size}</td>"
-            f"<td><pre style='margin:0;white-space:pre-wrap'>"
-            f"{html.escape(render(message, max_length))}</pre></td></tr>"
+            f"<td><pre>{html.escape(render(message, max_length))}</pre></td></tr>"
         )
-    return (
-        (f"{html.escape(title)}<br>" if title else "")
-        + "<table border='1' style='border-collapse:collapse;font-size:smaller'>"
-        "<tr><th></th><th>#</th><th>time</th><th>type</th><th>bytes</th><th>content</th></tr>"
-        + "".join(lines)
-        + "</table>"
-    )
+    parts.append("</table>")
+    return "".join(parts)
 
 
 def value_text(value: Any, max_length: int) -> str:

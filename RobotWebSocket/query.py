@@ -26,6 +26,7 @@ class Query:
     last: int = 1
     all_matches: bool = False
     message: str | None = None
+    formatters: list[Any] | None = None
     #: The assertion's complaint about the last value judged, for the failure message.
     complaint: str = field(default="", init=False)
     latest: Extraction = field(default_factory=lambda: NOTHING, init=False)
@@ -39,9 +40,12 @@ class Query:
         last: int = 1,
         all_matches: bool = False,
         message: str | None = None,
+        formatters: list[Any] | None = None,
     ) -> Query:
         compiled = None if expression in (None, "") else compile_expression(expression)
-        return cls(compiled, to_operator(operator), expected, last, all_matches, message)
+        return cls(
+            compiled, to_operator(operator), expected, last, all_matches, message, formatters
+        )
 
     @property
     def one_message(self) -> bool:
@@ -68,7 +72,7 @@ class Query:
         if not extraction.found:
             return False
         holds, value, complaint = check(
-            extraction.value, self.operator, self.expected, self.message
+            extraction.value, self.operator, self.expected, self.message, self.formatters
         )
         self.complaint = complaint
         if holds:

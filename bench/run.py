@@ -311,11 +311,13 @@ def main() -> None:
         value = med[run_name][key]
         if isinstance(baseline, tuple):
             base_value = med[baseline[0]][baseline[1]]
-        elif callable(baseline):
-            base_value = baseline(med)
+            # Library and baseline ran back to back in each round: the median of the
+            # per-round ratios is steadier on a noisy machine than a ratio of medians.
+            pairs = zip(runs[run_name], runs[baseline[0]], strict=True)
+            ratio = statistics.median(lib[key] / base[baseline[1]] for lib, base in pairs)
         else:
-            base_value = float(baseline)
-        ratio = value / base_value if base_value else float("nan")
+            base_value = baseline(med) if callable(baseline) else float(baseline)
+            ratio = value / base_value if base_value else float("nan")
         ratios[label] = ratio
         rows.append(
             f"| {label:<34} | {value:>12.3f} | {base_value:>12.3f} | {unit:<10} "

@@ -48,3 +48,14 @@ def test_check_reports_why():
     assert check(["a", "b"], AssertionOperator["contains"], "a")[0]
     assert check(3, AssertionOperator[">"], "2")[0]
     assert not check(3, AssertionOperator["<"], "2")[0]
+
+
+def test_formatters_apply_to_strings_and_the_formatted_value_is_returned():
+    from RobotWebSocket.assertions import formatter_functions
+
+    funcs = formatter_functions(["strip", "case insensitive", "apply to expected"])
+    holds, returned, _ = check("  FILLED ", AssertionOperator["=="], "filled", formatters=funcs)
+    assert holds and returned == "filled"
+    assert check(42, AssertionOperator["=="], "42", formatters=funcs)[0]  # not a string: untouched
+    with pytest.raises(InvalidArgument, match="Unknown assertion formatter 'shout'"):
+        formatter_functions(["shout"])

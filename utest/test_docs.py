@@ -32,6 +32,7 @@ def test_the_contract_keywords_exist():
         "Clear Messages",
         "Should Be Valid Json",
         "Should Be Valid Xml",
+        "Set Assertion Formatters",  # added, as in Browser library
     }
 
 

@@ -41,6 +41,7 @@ class LibraryBase:
         self._log_max_length = log_max_length
         self._connections: dict[str, Connection] = {}
         self._secrets: list[str] = []
+        self._formatters: dict[str, list[Any]] = {}
         self._loop = LOOP
 
     # -- the registry ------------------------------------------------------------------------
@@ -118,7 +119,7 @@ class LibraryBase:
     ) -> None:
         """One log entry: ``summary`` and a table of the messages sent and examined (the
         newest :data:`LOG_WINDOW` at INFO, up to :data:`DEBUG_WINDOW` more at DEBUG)."""
-        if not self._in_robot():
+        if not self._logs("INFO"):
             return
         shown = rows[-LOG_WINDOW:]
         note = ""

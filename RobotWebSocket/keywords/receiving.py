@@ -11,14 +11,16 @@ from assertionengine import AssertionOperator
 
 from .._client import Connection
 from ..arguments import positive_int, seconds
-from ..assertions import check
+from ..assertions import check, formatter_functions
 from ..deadline import Deadline
-from ..errors import ReceiveFailed
+from ..errors import InvalidArgument, ReceiveFailed
 from ..extraction import Extraction, message_matches
 from ..formatting import Row, one_line, value_text
 from ..history import Message
 from ..query import Query, scan
 from .sending import SendingKeywords, encode
+
+_FORMATTABLE = ("receive", "send_and_receive", "receive_until", "should_not_receive")
 
 #: Messages listed in a failure message (the newest); the log has the rest.
 FAILURE_WINDOW = 20
@@ -188,6 +190,7 @@ class ReceivingKeywords(SendingKeywords):
             positive_int(last, "last"),
             all,
             message,
+            self._formatters.get("receive"),
         )
         deadline = Deadline(self._timeout_or_default(seconds(timeout, "timeout")))
         hit = self._wait(conn, query, deadline)
@@ -223,7 +226,12 @@ class ReceivingKeywords(SendingKeywords):
         | `Send And Receive` | ${WS} | {"op": "get", "id": "42"} | $[?(@.id == "42")].state | == | open | timeout=2s |
         """
         conn = self._connection_for_send(connection, None)
-        query = Query.build(expression, assertion_operator, self._plain(expected))
+        query = Query.build(
+            expression,
+            assertion_operator,
+            self._plain(expected),
+            formatters=self._formatters.get("send_and_receive"),
+        )
         payload = encode(self._plain(message), binary)
         deadline = Deadline(self._timeout_or_default(seconds(timeout, "timeout")))
         self._report_dropped(conn)
@@ -284,7 +292,11 @@ class ReceivingKeywords(SendingKeywords):
         iterations = positive_int(max_iterations, "max_iterations")
         step = seconds(interval, "interval", allow_none=False) or 0.0
         query = Query.build(
-            expression, assertion_operator, self._plain(expected), positive_int(last, "last")
+            expression,
+            assertion_operator,
+            self._plain(expected),
+            positive_int(last, "last"),
+            formatters=self._formatters.get("receive_until"),
         )
         payload = None if send is None else encode(send, False)
         self._report_dropped(conn)
@@ -347,7 +359,12 @@ class ReceivingKeywords(SendingKeywords):
         | `Should Not Receive` | ${WS} | $.status | == | REJECTED | within=2s |
         """
         conn = self._get(connection)
-        query = Query.build(expression, assertion_operator, self._plain(expected))
+        query = Query.build(
+            expression,
+            assertion_operator,
+            self._plain(expected),
+            formatters=self._formatters.get("should_not_receive"),
+        )
         deadline = Deadline(seconds(within, "within", allow_none=False))
         history = conn.history
         self._report_dropped(conn)
@@ -425,6 +442,44 @@ class ReceivingKeywords(SendingKeywords):
                     )
                 )
             history.wait_for_more(seen, deadline.slice())
+
+    def set_assertion_formatters(self, formatters: dict[str, list[str]]) -> dict[str, list[str]]:
+        """Sets AssertionEngine formatters for the assertions of receiving keywords, and
+        returns the settings they replace.
+
+        ``formatters`` maps a keyword name (`Receive`, `Send And Receive`, `Receive Until`,
+        `Should Not Receive`) to a list of formatter names, as in Browser library:
+        ``strip``, ``normalize spaces``, ``case insensitive`` and ``apply to expected``
+        (which applies them to ``expected`` too). They apply to string values. An empty
+        list clears a keyword's formatters.
+
+        Example:
+        | `Set Assertion Formatters` | {"Receive": ["strip", "case insensitive", "apply to expected"]} |
+        | `Receive` | ${WS} | $.status | == | FILLED | # passes for " filled " |
+        """
+        if not isinstance(formatters, dict):
+            raise InvalidArgument(
+                f"Argument 'formatters' must be a dictionary, got {type(formatters).__name__}."
+            )
+        previous = {
+            name.replace("_", " ").title(): [f.__name__.strip("_").replace("_", " ") for f in funcs]
+            for name, funcs in self._formatters.items()
+        }
+        for keyword, names in formatters.items():
+            key = " ".join(str(keyword).lower().split()).replace(" ", "_")
+            if key not in _FORMATTABLE:
+                raise InvalidArgument(
+                    f"Formatters cannot be set for {keyword!r}: use one of "
+                    + ", ".join(k.replace("_", " ").title() for k in _FORMATTABLE)
+                    + "."
+                )
+            functions = formatter_functions(names)
+            if functions:
+                self._formatters[key] = functions
+            else:
+                self._formatters.pop(key, None)
+        self._log(f"Assertion formatters: {formatters}.")
+        return previous
 
     def clear_messages(self, connection: str) -> int:
         """Removes every message from the history of ``connection`` and returns how many

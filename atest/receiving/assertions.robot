@@ -85,6 +85,22 @@ Waiting For One Order While Heartbeats And Other Orders Stream In
     ${statuses}=    Receive    ${WS}/orders    $[?(@.id == "A-7")].status    last=50    all=True
     Should Be Equal    ${statuses}    ${{["NEW", "PARTIAL", "FILLED"]}}
 
+Formatters Normalize The Value And The Expected Value
+    Push    {"status": "${SPACE}${SPACE}Filled${SPACE}${SPACE}Now${SPACE}"}
+    Run Keyword And Expect Error    *should be*    Receive    ${WS}/script    $.status    ==    filled now    timeout=0.2s
+    ${previous}=    Set Assertion Formatters
+    ...    {"Receive": ["strip", "normalize spaces", "case insensitive", "apply to expected"]}
+    Should Be Empty    ${previous}
+    ${status}=    Receive    ${WS}/script    $.status    ==    FILLED NOW
+    Should Be Equal    ${status}    filled now
+    ${previous}=    Set Assertion Formatters    {"Receive": []}
+    Should Be Equal    ${previous}    ${{{"Receive": ["strip", "normalize spaces", "case insensitive", "apply to expected"]}}}
+    Run Keyword And Expect Error    *should be*    Receive    ${WS}/script    $.status    ==    filled now    timeout=0.2s
+
+Unknown Formatters And Keywords Fail Clearly
+    Run Keyword And Expect Error    Unknown assertion formatter 'shout'*    Set Assertion Formatters    {"Receive": ["shout"]}
+    Run Keyword And Expect Error    Formatters cannot be set for 'Connect'*    Set Assertion Formatters    {"Connect": ["strip"]}
+
 A Closed Connection Fails At Once Instead Of Waiting
     Send    ${WS}/script    {"send": ["last words"], "close": 4002, "reason": "going"}
     Wait Until Closed    ${WS}/script
