@@ -22,10 +22,10 @@ from .history import History
 _timeout = getattr(asyncio, "timeout", None)
 
 #: Messages read in a row before the reader yields to the other connections on the loop.
-#: Without it, a connection whose socket always has data starves every other one. 16
-#: halved the request/reply median under a flood against 64, for about 15 % of peak
-#: ingestion (docs/performance.md).
-YIELD_EVERY = 16
+#: Without it, a connection whose socket always has data starves every other one. 64 kept
+#: peak ingestion but let the request/reply median under a flood pass 2 ms; 16 did the
+#: opposite; 32 met both targets (docs/performance.md).
+YIELD_EVERY = 32
 
 
 @dataclass

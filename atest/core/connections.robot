@@ -117,6 +117,22 @@ Unknown Names Fail In Every Keyword And List The Open Ones
     Run Keyword And Expect Error    No connection named 'nope'. Open connections: known.
     ...    Send    nope    hello
 
+A Proxy Carries The Connection
+    [Documentation]    Only the proxy can resolve through-proxy.test.
+    Connect    ${PROXIED}/echo    proxy=${PROXY}
+    ${reply}=    Send And Receive    ${PROXIED}/echo    via the proxy
+    Should Be Equal    ${reply}    via the proxy
+    Run Keyword And Expect Error    *cannot resolve the host name*    Connect    ${PROXIED}/echo?direct
+
+Pings From The Server Are Answered While The Test Waits
+    [Documentation]    The server drops a client that leaves its pings unanswered for 0.5 s.
+    Connect    ${PINGER}/echo    ping_interval=0
+    Should Not Receive    ${PINGER}/echo    within=1.5s
+    ${reply}=    Send And Receive    ${PINGER}/echo    still here
+    Should Be Equal    ${reply}    still here
+    ${info}=    Get Connection Info    ${PINGER}/echo
+    Should Be Equal    ${info}[state]    open
+
 Refused Connection
     Run Keyword And Expect Error    Connecting to ws://127.0.0.1:1/x failed: connection refused.
     ...    Connect    ws://127.0.0.1:1/x

@@ -82,6 +82,9 @@ class ServerControl:
             "mtls": f"wss://127.0.0.1:{ports['mtls']}",
             "hang": f"ws://127.0.0.1:{ports['hang']}",
             "mute": f"ws://127.0.0.1:{ports['mute']}",
+            "ping": f"ws://127.0.0.1:{ports['ping']}",
+            "proxy": f"http://127.0.0.1:{ports['proxy']}",
+            "proxied": f"ws://through-proxy.test:{ports['ws']}",
             "ws_port": str(ports["ws"]),
         }
 

@@ -4,7 +4,9 @@
 free ports and writes ``{"ws": port, "wss": port, "mtls": port, "hang": port}`` to ``F``.
 ``wss`` uses the certificate ``C``; ``mtls`` also requires a client certificate signed by
 ``CA``; ``hang`` accepts TCP connections and never answers (for upgrade timeouts);
-``mute`` completes the upgrade, sends ``hello`` and never answers a close frame.
+``mute`` completes the upgrade, sends ``hello`` and never answers a close frame;
+``ping`` pings every 0.2 s and drops clients that do not answer; ``proxy`` is an HTTP
+CONNECT proxy that alone resolves ``through-proxy.test`` (to 127.0.0.1).
 ``--ws-port`` fixes the ``ws`` port (to restart a killed server where it was).
 
 Besides the demo's endpoints (``/echo``, ``/orders``, ``/poll``, ``/chat``, ``/ticks``):
@@ -180,6 +182,35 @@ async def mute(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> No
     writer.close()
 
 
+#: Host names that only the proxy knows: reaching them proves the proxy was used.
+PROXY_HOSTS = {"through-proxy.test": "127.0.0.1"}
+
+
+async def proxy(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """A minimal HTTP CONNECT proxy."""
+    request = await reader.readuntil(b"\r\n\r\n")
+    method, target = request.split(b" ")[:2]
+    host, port = target.decode().rsplit(":", 1)
+    if method != b"CONNECT" or host not in PROXY_HOSTS:
+        writer.write(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
+        writer.close()
+        return
+    upstream_reader, upstream_writer = await asyncio.open_connection(PROXY_HOSTS[host], int(port))
+    writer.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
+
+    async def pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+        try:
+            while data := await source.read(65536):
+                sink.write(data)
+                await sink.drain()
+        finally:
+            sink.close()
+
+    await asyncio.gather(
+        pipe(reader, upstream_writer), pipe(upstream_reader, writer), return_exceptions=True
+    )
+
+
 async def main(
     port_file: str, cert: str | None, key: str | None, ca: str | None, ws_port: int = 0
 ) -> None:
@@ -200,13 +231,19 @@ async def main(
             mutual.load_verify_locations(ca)
             mutual.verify_mode = ssl.CERT_REQUIRED
             servers["mtls"] = await serve(handler, "127.0.0.1", 0, ssl=mutual, **options)
+    # Pings every 0.2 s and drops a client that has not answered within 0.5 s.
+    servers["ping"] = await serve(
+        handler, "127.0.0.1", 0, **options, ping_interval=0.2, ping_timeout=0.5
+    )
     hanging = await asyncio.start_server(hang, "127.0.0.1", 0)
     muted = await asyncio.start_server(mute, "127.0.0.1", 0)
+    proxying = await asyncio.start_server(proxy, "127.0.0.1", 0)
     ports = {name: s.sockets[0].getsockname()[1] for name, s in servers.items()}
     ports["hang"] = hanging.sockets[0].getsockname()[1]
     ports["mute"] = muted.sockets[0].getsockname()[1]
+    ports["proxy"] = proxying.sockets[0].getsockname()[1]
     write_port_file(port_file, ports)
-    await run_until_stopped(**servers, hang=hanging, mute=muted)
+    await run_until_stopped(**servers, hang=hanging, mute=muted, proxy=proxying)
 
 
 if __name__ == "__main__":
