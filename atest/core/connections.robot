@@ -126,11 +126,11 @@ A Proxy Carries The Connection
 
 Pings From The Server Are Answered While The Test Waits
     [Documentation]    The server drops a client that leaves its pings unanswered for 0.5 s.
-    Connect    ${PINGER}/echo    ping_interval=0
-    Should Not Receive    ${PINGER}/echo    within=1.5s
-    ${reply}=    Send And Receive    ${PINGER}/echo    still here
+    Connect    ${PING}/echo    ping_interval=0
+    Should Not Receive    ${PING}/echo    within=1.5s
+    ${reply}=    Send And Receive    ${PING}/echo    still here
     Should Be Equal    ${reply}    still here
-    ${info}=    Get Connection Info    ${PINGER}/echo
+    ${info}=    Get Connection Info    ${PING}/echo
     Should Be Equal    ${info}[state]    open
 
 Refused Connection
