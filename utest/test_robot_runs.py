@@ -4,6 +4,7 @@ output.xml, secrets kept out of the log)."""
 from __future__ import annotations
 
 import html
+import re
 import subprocess
 import textwrap
 import xml.etree.ElementTree as ET
@@ -170,3 +171,24 @@ def test_a_burst_of_100000_then_one_receive_keeps_output_xml_small(tmp_path, ser
     size = (tmp_path / "output.xml").stat().st_size
     print(f"output.xml after a 100,000-message burst and one Receive: {size} bytes")
     assert size < 100_000, f"output.xml is {size} bytes"
+
+
+def test_a_sent_message_is_stamped_when_it_was_sent_not_after_its_reply(tmp_path, server):
+    """The log showed the request after its reply: it was stamped when the write ended."""
+    url = server.url("/echo")
+    suite = f"""
+    *** Settings ***
+    Library    RobotWebSocket
+
+    *** Test Cases ***
+    Round Trips
+        FOR    ${{i}}    IN RANGE    50
+            Send And Receive    {url}    ping ${{i}}
+        END
+    """
+    _, root = run_robot(tmp_path, suite)
+    entries = [m.text or "" for m in root.iter("msg") if "&rarr; sent" in (m.text or "")]
+    assert len(entries) == 50
+    for entry in entries:
+        times = re.findall(r"<td>(\d\d:\d\d:\d\d\.\d\d\d)</td>", entry)
+        assert len(times) == 2 and times[0] <= times[1], entry

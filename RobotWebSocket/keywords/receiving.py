@@ -240,12 +240,12 @@ class ReceivingKeywords(SendingKeywords):
         # write to finish first would cost one more hand-over between threads.
         sending = self._start_send(conn, payload, deadline.remaining())
         try:
-            hit = self._wait(conn, query, deadline, after=before, sending=sending)
+            hit = self._wait(conn, query, deadline, after=before, sending=sending.future)
         except BaseException:
-            sending.cancel()
+            sending.future.cancel()
             raise
-        self._loop.settle(sending)
-        sent = self._finish_send(conn, payload, sending, deadline.remaining())
+        self._loop.settle(sending.future)
+        sent = self._finish_send(conn, sending)
         if hit is None:
             if sent is not None:
                 self._log_rows(f"Sent on '{conn.name}'.", [("sent", sent)])

@@ -6,6 +6,7 @@ import asyncio
 import json
 import time
 from concurrent.futures import Future
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -14,6 +15,16 @@ from ..arguments import check_url, seconds
 from ..errors import ConnectionClosed, ConnectionNotFound, InvalidArgument, SendFailed
 from ..history import Message
 from .connection import ConnectionKeywords
+
+
+@dataclass
+class Sending:
+    """A send handed to the loop: its future, what is sent, when, and its time limit."""
+
+    future: Future[None]
+    payload: str | bytes
+    started: float
+    limit: float
 
 
 def encode(message: Any, binary: bool) -> str | bytes:
@@ -100,36 +111,34 @@ class SendingKeywords(ConnectionKeywords):
     def _send_payload(self, conn: Connection, payload: str | bytes, limit: float | None) -> None:
         """Send and wait until the frame is written (or fails)."""
         sending = self._start_send(conn, payload, limit)
-        self._loop.settle(sending)
-        sent = self._finish_send(conn, payload, sending, limit)
+        self._loop.settle(sending.future)
+        sent = self._finish_send(conn, sending)
         if sent is not None:
             self._log_rows(f"Sent on '{conn.name}'.", [("sent", sent)])
 
-    def _start_send(
-        self, conn: Connection, payload: str | bytes, limit: float | None
-    ) -> Future[None]:
+    def _start_send(self, conn: Connection, payload: str | bytes, limit: float | None) -> Sending:
         if not conn.is_open:
             raise self._closed_error(conn, "send on")
-        return self._loop.submit(conn.send(payload, self._timeout_or_default(limit)))
+        limit = self._timeout_or_default(limit)
+        started = time.time()
+        return Sending(self._loop.submit(conn.send(payload, limit)), payload, started, limit)
 
-    def _finish_send(
-        self, conn: Connection, payload: str | bytes, sending: Future[None], limit: float | None
-    ) -> Message | None:
+    def _finish_send(self, conn: Connection, sending: Sending) -> Message | None:
         """Raise what went wrong with a finished send; else the message sent, for the log
         (``None`` outside Robot, where nothing is logged)."""
-        error = sending.exception() if not sending.cancelled() else None
+        future = sending.future
+        error = future.exception() if not future.cancelled() else None
         if isinstance(error, (asyncio.TimeoutError, TimeoutError)):
             raise SendFailed(
-                f"Sending on '{self._show(conn.name)}' timed out after "
-                f"{self._timeout_or_default(limit):g} s: the server is not reading "
-                "(TCP backpressure)."
+                f"Sending on '{self._show(conn.name)}' timed out after {sending.limit:g} s: "
+                "the server is not reading (TCP backpressure)."
             ) from error
         if error is not None:
             if not conn.is_open:
                 raise self._closed_error(conn, "send on") from error
             raise SendFailed(f"Sending on '{self._show(conn.name)}' failed: {error}") from error
         if self._in_robot():
-            return Message(conn.sent, time.time(), payload)
+            return Message(conn.sent, sending.started, sending.payload)
         return None
 
     def _closed_error(self, conn: Connection, action: str) -> ConnectionClosed:
