@@ -67,9 +67,6 @@ class Connection:
 
     async def open(self, options: dict[str, Any], timeout: float) -> None:
         started = time.perf_counter()
-        self.close_code = self.close_reason = None
-        self.closed_by_us = False
-        self.history.reopen()
         try:
             self.ws = await asyncio.wait_for(connect(self.url, **options), timeout)
         except BaseException:

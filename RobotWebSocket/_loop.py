@@ -107,9 +107,6 @@ class LoopThread:
             future.cancel()
             raise
 
-    def call_soon(self, callback: Callable[..., Any], *args: Any) -> None:
-        self.loop().call_soon_threadsafe(callback, *args)
-
     def shutdown(self, close: Coroutine[Any, Any, Any] | None = None, timeout: float = 5) -> None:
         """Run ``close`` (closing connections) with a limit, stop the loop, join the thread."""
         with self._lock:

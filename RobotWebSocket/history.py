@@ -136,10 +136,6 @@ class History:
         with self._cond:
             self._cond.notify_all()
 
-    def reopen(self) -> None:
-        with self._cond:
-            self.closed = False
-
     # -- reader side ---------------------------------------------------------------------
 
     def __len__(self) -> int:

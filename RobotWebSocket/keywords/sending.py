@@ -12,7 +12,7 @@ from typing import Any
 
 from .._client import Connection
 from ..arguments import check_url, seconds
-from ..errors import ConnectionClosed, ConnectionNotFound, InvalidArgument, SendFailed
+from ..errors import ConnectionClosed, InvalidArgument, SendFailed
 from ..history import Message
 from .connection import ConnectionKeywords
 
@@ -89,7 +89,7 @@ class SendingKeywords(ConnectionKeywords):
         conn = self._connections.get(connection) if isinstance(connection, str) else None
         if conn is None or (conn.state == "closed" and conn.closed_by_us):
             if conn is None and not str(connection).startswith(("ws://", "wss://")):
-                raise ConnectionNotFound(self._not_found_text(connection))
+                self._get(connection)  # Not a URL and never opened: fails, listing the names.
             check_url(connection)
             self.connect(connection, headers=headers)
             return self._connections[connection]
@@ -100,13 +100,6 @@ class SendingKeywords(ConnectionKeywords):
                 "WARN",
             )
         return conn
-
-    def _not_found_text(self, connection: Any) -> str:
-        try:
-            self._get(connection)
-        except ConnectionNotFound as error:
-            return str(error)
-        return ""
 
     def _send_payload(self, conn: Connection, payload: str | bytes, limit: float | None) -> None:
         """Send and wait until the frame is written (or fails)."""
