@@ -10,6 +10,7 @@ from robot.api.deco import not_keyword
 from ._loop import register_closer
 from ._version import __version__
 from .arguments import positive_int, seconds
+from .keywords.history import HistoryKeywords
 from .keywords.receiving import ReceivingKeywords
 from .keywords.validation import ValidationKeywords
 
@@ -28,7 +29,7 @@ class _SuiteListener:
         self.library._close_owned_by(result.id)
 
 
-class RobotWebSocket(ReceivingKeywords, ValidationKeywords):
+class RobotWebSocket(ReceivingKeywords, HistoryKeywords, ValidationKeywords):
     """RobotWebSocket tests WebSocket servers: it connects, sends, keeps every message it
     receives, and extracts, asserts and waits on them.
 

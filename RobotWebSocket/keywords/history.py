@@ -1,0 +1,122 @@
+"""Get Message Count, Clear Messages, Set Assertion Formatters."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from assertionengine import AssertionOperator
+
+from ..arguments import seconds
+from ..assertions import check, formatter_functions
+from ..deadline import Deadline
+from ..errors import InvalidArgument, ReceiveFailed
+from ..extraction import message_matches
+from ..query import Query
+from .base import LibraryBase
+
+_FORMATTABLE = ("receive", "send_and_receive", "receive_until", "should_not_receive")
+
+
+class HistoryKeywords(LibraryBase):
+    def get_message_count(
+        self,
+        connection: str,
+        expression: str | None = None,
+        assertion_operator: AssertionOperator | None = None,
+        expected: Any = None,
+        timeout: timedelta | None = None,
+    ) -> int:
+        """Returns how many messages the history holds, or how many match ``expression``
+        (each judged as one message); with an assertion, waits until the count meets it.
+
+        | =Argument= | =Meaning= |
+        | ``connection`` | URL or alias. |
+        | ``expression`` | Count only the messages it matches (as in `Receive`). |
+        | ``assertion_operator``, ``expected`` | An assertion on the count; the keyword waits until it holds. |
+        | ``timeout`` | How long to wait for the assertion. Default: the library's ``timeout``. |
+
+        Example:
+        | ${n}= | `Get Message Count` | ${WS} |
+        | ${ticks}= | `Get Message Count` | ${WS} | $[?(@.type == "tick")] |
+        | `Get Message Count` | ${WS} | $[?(@.type == "tick")] | >= | 3 | timeout=5s |
+        """
+        conn = self._get(connection)
+        counter = Query.build(expression, None, None)
+        operator_query = Query.build(None, assertion_operator, expected)
+        deadline = Deadline(self._timeout_or_default(seconds(timeout, "timeout")))
+        history = conn.history
+        self._report_dropped(conn)
+        while True:
+            seen = history.total
+            messages = history.all()
+            if counter.expression is None:
+                count = len(messages)
+            else:
+                expr = counter.expression
+                count = sum(1 for m in messages if message_matches(expr, m, True))
+            holds, _, complaint = check(
+                count, operator_query.operator, expected, operator_query.message
+            )
+            if holds:
+                self._log(f"'{conn.name}' holds {count} message(s) matching {counter.describe()}.")
+                return count
+            if deadline.expired() or (history.closed and history.total == seen):
+                raise ReceiveFailed(
+                    self._show(
+                        f"Get Message Count on '{conn.name}' timed out after "
+                        f"{deadline.timeout:g} s: the count of {counter.describe()} is "
+                        f"{count} ({complaint})."
+                    )
+                )
+            history.wait_for_more(seen, deadline.slice())
+
+    def set_assertion_formatters(self, formatters: dict[str, list[str]]) -> dict[str, list[str]]:
+        """Sets AssertionEngine formatters for the assertions of receiving keywords, and
+        returns the settings they replace.
+
+        ``formatters`` maps a keyword name (`Receive`, `Send And Receive`, `Receive Until`,
+        `Should Not Receive`) to a list of formatter names, as in Browser library:
+        ``strip``, ``normalize spaces``, ``case insensitive`` and ``apply to expected``
+        (which applies them to ``expected`` too). They apply to string values. An empty
+        list clears a keyword's formatters.
+
+        Example:
+        | `Set Assertion Formatters` | {"Receive": ["strip", "case insensitive", "apply to expected"]} |
+        | `Receive` | ${WS} | $.status | == | FILLED | # passes for " filled " |
+        """
+        if not isinstance(formatters, dict):
+            raise InvalidArgument(
+                f"Argument 'formatters' must be a dictionary, got {type(formatters).__name__}."
+            )
+        previous = {
+            name.replace("_", " ").title(): [f.__name__.strip("_").replace("_", " ") for f in funcs]
+            for name, funcs in self._formatters.items()
+        }
+        for keyword, names in formatters.items():
+            key = " ".join(str(keyword).lower().split()).replace(" ", "_")
+            if key not in _FORMATTABLE:
+                raise InvalidArgument(
+                    f"Formatters cannot be set for {keyword!r}: use one of "
+                    + ", ".join(k.replace("_", " ").title() for k in _FORMATTABLE)
+                    + "."
+                )
+            functions = formatter_functions(names)
+            if functions:
+                self._formatters[key] = functions
+            else:
+                self._formatters.pop(key, None)
+        self._log(f"Assertion formatters: {formatters}.")
+        return previous
+
+    def clear_messages(self, connection: str) -> int:
+        """Removes every message from the history of ``connection`` and returns how many
+        were removed. Messages that arrive later are kept as usual.
+
+        Example:
+        | ${removed}= | `Clear Messages` | ${WS} |
+        """
+        conn = self._get(connection)
+        removed = conn.history.clear()
+        self._log(f"Removed {removed} message(s) from the history of '{conn.name}'.")
+        return removed
