@@ -132,3 +132,26 @@ def test_close_closes_every_connection(server):
     library.connect(server.url("/echo"), alias="b")
     library.close()
     assert {library.get_connection_info(n)["state"] for n in ("a", "b")} == {"closed"}
+
+
+def test_receive_until_without_send_judges_a_message_that_arrived_between_iterations(
+    lib, server, monkeypatch
+):
+    """Iterations resumed from the total read after the previous wait gave up, so a message
+    arriving in that gap was never judged."""
+    url = server.url("/silent")
+    lib.connect(url)
+    real_wait = lib._wait
+    calls = []
+
+    def wait_then_arrive(conn, query, deadline, after=None, sending=None):
+        result = real_wait(conn, query, deadline, after=after, sending=sending)
+        if not calls:
+            conn.history.append('{"status": "done"}')  # lands after the first wait gave up
+        calls.append(after)
+        return result
+
+    monkeypatch.setattr(lib, "_wait", wait_then_arrive)
+    assert (
+        lib.receive_until(url, "$.status", "==", "done", max_iterations=2, interval=0.1) == "done"
+    )

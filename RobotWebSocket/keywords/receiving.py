@@ -297,14 +297,18 @@ class ReceivingKeywords(SendingKeywords):
         payload = None if send is None else encode(send, False)
         self._report_dropped(conn)
         account = []
-        after: int | None = None
+        # Without ``send``, iterations after the first judge every message since the first
+        # began: resuming from the total when the previous wait gave up would skip a
+        # message that arrived in between.
+        started = conn.history.total
         for iteration in range(1, iterations + 1):
             deadline = Deadline(step)
+            after: int | None
             if payload is not None:
                 after = conn.history.total
                 self._send_payload(conn, payload, None)
-            elif iteration > 1:
-                after = conn.history.total if after is None else after
+            else:
+                after = None if iteration == 1 else started
             hit = self._wait(conn, query, deadline, after=after)
             if hit is not None:
                 self._log(f"Condition met in iteration {iteration} of {iterations}.")
@@ -319,8 +323,6 @@ class ReceivingKeywords(SendingKeywords):
             account.append(f"  iteration {iteration}: {seen}")
             if payload is None and conn.history.closed:
                 break
-            if payload is None:
-                after = conn.history.total
         raise ReceiveFailed(
             self._show(
                 f"Receive Until on '{conn.name}' gave up after {len(account)} iteration(s) of "
