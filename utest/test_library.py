@@ -155,3 +155,12 @@ def test_receive_until_without_send_judges_a_message_that_arrived_between_iterat
     assert (
         lib.receive_until(url, "$.status", "==", "done", max_iterations=2, interval=0.1) == "done"
     )
+
+
+def test_send_after_disconnect_reopens_an_alias_on_its_url(lib, server):
+    """Send on an alias closed by Disconnect tried to connect to the alias as a URL."""
+    lib.connect(server.url("/echo"), alias="alice")
+    lib.disconnect("alice")
+    assert lib.send_and_receive("alice", "back") == "back"
+    info = lib.get_connection_info("alice")
+    assert info["state"] == "open" and info["url"] == server.url("/echo")

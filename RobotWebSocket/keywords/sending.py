@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from .._client import Connection
-from ..arguments import check_url, seconds
+from ..arguments import seconds
 from ..errors import ConnectionClosed, InvalidArgument, SendFailed
 from ..history import Message
 from .connection import ConnectionKeywords
@@ -63,8 +63,9 @@ class SendingKeywords(ConnectionKeywords):
         | ``headers`` | Upgrade request headers, used when `Send` opens the connection. |
         | ``timeout`` | Limit for a send that the server does not read. Default: the library's ``timeout``. |
 
-        When ``connection`` is a URL with no open connection (never opened, or closed by
-        `Disconnect`), `Send` opens it first and uses ``headers`` for the upgrade request.
+        When ``connection`` is a URL that was never opened, or a URL or alias that
+        `Disconnect` closed, `Send` opens it first (an alias on its URL) and uses
+        ``headers`` for the upgrade request.
         With a connection that is already open, ``headers`` cannot be applied and the log
         says so. On a connection that the server closed or that dropped, `Send` fails with
         the close code and reason; `Connect` it again to reopen it.
@@ -87,12 +88,13 @@ class SendingKeywords(ConnectionKeywords):
 
     def _connection_for_send(self, connection: str, headers: dict[str, Any] | None) -> Connection:
         conn = self._connections.get(connection) if isinstance(connection, str) else None
-        if conn is None or (conn.state == "closed" and conn.closed_by_us):
-            if conn is None and not str(connection).startswith(("ws://", "wss://")):
+        if conn is None:
+            if not str(connection).startswith(("ws://", "wss://")):
                 self._get(connection)  # Not a URL and never opened: fails, listing the names.
-            check_url(connection)
-            self.connect(connection, headers=headers)
-            return self._connections[connection]
+            return self._connections[self.connect(connection, headers=headers)]
+        if conn.state == "closed" and conn.closed_by_us:
+            # Reopen it as it was named: an alias on its URL, a URL as itself.
+            return self._connections[self.connect(conn.url, headers=headers, alias=conn.alias)]
         if headers:
             self._log(
                 f"Headers cannot be applied: '{conn.name}' is already open, and headers are "
