@@ -7,6 +7,7 @@ import socket
 import ssl
 from datetime import timedelta
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from robot.running.context import EXECUTION_CONTEXTS
 from websockets.exceptions import (
@@ -112,9 +113,9 @@ class ConnectionKeywords(LibraryBase):
                 "give another 'alias'."
             )
         pairs = check_headers(headers)
-        for header_name, raw in (headers or {}).items():
-            if is_sensitive(str(header_name)) or is_secret(raw):
-                self._remember_secret(dict(pairs)[header_name])
+        for (header_name, value), raw in zip(pairs, (headers or {}).values(), strict=True):
+            if is_sensitive(header_name) or is_secret(raw):
+                self._remember_secret(value)
         protocols = check_subprotocols(subprotocols)
         limit = seconds(timeout, "timeout")
         limit = self._connect_timeout if limit is None else limit
@@ -173,8 +174,6 @@ class ConnectionKeywords(LibraryBase):
 
     @staticmethod
     def _query_secrets(url: str) -> list[str]:
-        from urllib.parse import parse_qsl, urlsplit
-
         parts = urlsplit(url)
         found = [value for key, value in parse_qsl(parts.query) if value and is_sensitive(key)]
         return found + ([parts.password] if parts.password else [])
