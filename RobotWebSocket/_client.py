@@ -1,31 +1,116 @@
-"""One WebSocket connection on the loop thread: open, read into the history, send, close.
+"""One WebSocket connection on the loop thread: open, record messages, send, close.
 
-Everything protocol-level (pings, the close handshake, fragmentation, compression, TLS,
-proxies) is websockets' own; this module only wires it to a :class:`History` and records
-how the connection ended.
+Everything protocol-level (pings, the close handshake, framing, compression, TLS, proxies)
+is websockets' own. Two things are done here instead of through websockets' public
+coroutines, because each cost a loop iteration and a task on every message
+(docs/performance.md):
+
+* A message goes into the :class:`History` as soon as websockets has parsed its last frame
+  (:meth:`_Client.process_event`), instead of being queued for a reader task that
+  ``async for`` wakes one message at a time.
+* A send that websockets would not have to wait for (connection open, write buffer below
+  its limit) is written at once from a loop callback (:meth:`_Client.rws_write_now`); any other
+  send goes through ``websockets``' own ``send()``, which waits for the buffer to drain.
+
+Both use websockets' documented extension point (``create_connection``, a
+``ClientConnection`` subclass) and a few of its connection internals; ``utest/test_client.py``
+checks them against the installed version.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed
-from websockets.frames import CloseCode
+from websockets.frames import DATA_OPCODES, Close, CloseCode, Frame, Opcode
 from websockets.protocol import State
 
 from .history import History
 
 _timeout = getattr(asyncio, "timeout", None)
 
-#: Messages read in a row before the reader yields to the other connections on the loop.
-#: Without it, a connection whose socket always has data starves every other one. 64 kept
-#: peak ingestion but let the request/reply median under a flood pass 2 ms; 16 did the
-#: opposite; 32 met both targets (docs/performance.md).
-YIELD_EVERY = 32
+#: Fragments one message may have, as in websockets' own message assembler: without a
+#: limit, a stream of empty continuation frames would grow a list without bound.
+MAX_FRAGMENTS = 4096
+
+
+class _Client(ClientConnection):
+    """websockets' asyncio client connection, wired to one :class:`History`. Its own
+    names start with ``rws_``, so as not to collide with websockets' attributes."""
+
+    def __init__(self, *args: Any, history: History, on_lost: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rws_history = history
+        self.rws_on_lost = on_lost
+        self.rws_fragments: list[Any] = []
+        self.rws_text = False
+        self.rws_failed = False
+
+    def process_event(self, event: Any) -> None:
+        """Append each complete data message to the history as its last frame is parsed
+        (on the loop, inside ``data_received``); everything else is websockets' own."""
+        if not isinstance(event, Frame) or event.opcode not in DATA_OPCODES:
+            super().process_event(event)
+            return
+        if self.rws_failed:  # What follows a frame we failed the connection for is dropped.
+            return
+        if event.opcode is not Opcode.CONT:
+            self.rws_text = event.opcode is Opcode.TEXT
+            if event.fin:
+                self.rws_deliver(event.data)
+                return
+        self.rws_fragments.append(event.data)
+        if len(self.rws_fragments) > MAX_FRAGMENTS:
+            self.rws_fail(CloseCode.MESSAGE_TOO_BIG, f"more than {MAX_FRAGMENTS} fragments")
+        elif event.fin:
+            data = b"".join(self.rws_fragments)
+            self.rws_fragments = []
+            self.rws_deliver(data)
+
+    def rws_deliver(self, data: Any) -> None:
+        if not self.rws_text:
+            self.rws_history.append(bytes(data))
+            return
+        try:
+            text = str(data, "utf-8")
+        except UnicodeDecodeError as error:
+            self.rws_fail(CloseCode.INVALID_DATA, f"{error.reason} at position {error.start}")
+            return
+        self.rws_history.append(text)
+
+    def rws_fail(self, code: int, reason: str) -> None:
+        """Fail the connection as websockets' ``recv()`` would (a close frame with ``code``)."""
+        self.rws_failed = True
+        self.rws_fragments = []
+        if self.protocol.state is State.OPEN:
+            self.protocol.fail(code, reason)
+            self.send_data()
+
+    def rws_write_now(self, data: str | bytes) -> bool:
+        """Write ``data`` as one message at once, on the loop, when websockets' ``send()``
+        would not wait (open, no fragmented send going on, write buffer not full); ``False``
+        when it would, and nothing was written."""
+        if (
+            self.protocol.state is not State.OPEN
+            or self.paused
+            or getattr(self, "send_in_progress", None) is not None
+            or self.transport.is_closing()
+        ):
+            return False
+        if isinstance(data, str):
+            self.protocol.send_text(data.encode())
+        else:
+            self.protocol.send_binary(data)
+        self.send_data()
+        return True
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        super().connection_lost(exc)
+        self.rws_on_lost(self, exc)
 
 
 @dataclass
@@ -37,8 +122,7 @@ class Connection:
     alias: str | None
     history: History
     display_url: str
-    ws: ClientConnection | None = None
-    reader: asyncio.Task[None] | None = None
+    ws: _Client | None = None
     sent: int = 0
     connect_time: float | None = None
     close_code: int | None = None
@@ -67,36 +151,35 @@ class Connection:
 
     async def open(self, options: dict[str, Any], timeout: float) -> None:
         started = time.perf_counter()
+
+        def create(*args: Any, **kwargs: Any) -> _Client:
+            return _Client(*args, history=self.history, on_lost=self._lost, **kwargs)
+
         try:
-            self.ws = await asyncio.wait_for(connect(self.url, **options), timeout)
+            ws = await asyncio.wait_for(
+                connect(self.url, create_connection=create, **options),  # type: ignore[arg-type]
+                timeout,
+            )
         except BaseException:
             self.history.close()
             raise
+        assert isinstance(ws, _Client)
         self.connect_time = time.perf_counter() - started
-        self.reader = asyncio.get_running_loop().create_task(self._read(self.ws))
+        self.ws = ws
+        if ws.connection_lost_waiter.done():  # It closed before it was handed over.
+            self._lost(ws, None)
 
-    async def _read(self, ws: ClientConnection) -> None:
-        append = self.history.append
-        count = 0
-        try:
-            async for data in ws:
-                append(data)
-                count += 1
-                if count == YIELD_EVERY:
-                    count = 0
-                    await asyncio.sleep(0)
-        except ConnectionClosed as closed:
-            self._record_close(closed)
-        except Exception as error:  # noqa: BLE001 - any failure ends the connection as 1006
-            self.close_code = CloseCode.ABNORMAL_CLOSURE
-            self.close_reason = f"{type(error).__name__}: {error}"
-        else:
-            self.close_code, self.close_reason = ws.close_code, ws.close_reason
-        finally:
-            self.history.close()
+    def _lost(self, ws: _Client, exc: Exception | None) -> None:
+        """The TCP connection ended (on the loop): record how, and end the history."""
+        if ws is not self.ws:  # A redirect's first connection, or one never handed over.
+            return
+        if self.close_code is None:
+            self._record_close(ws.protocol.close_sent, ws.protocol.close_rcvd, exc)
+        self.history.close()
 
-    def _record_close(self, closed: ConnectionClosed) -> None:
-        sent, received = closed.sent, closed.rcvd
+    def _record_close(
+        self, sent: Close | None, received: Close | None, exc: Exception | None
+    ) -> None:
         if sent is not None and sent.code == CloseCode.MESSAGE_TOO_BIG:
             # We closed because the server sent more than max_size: say so, whatever the
             # server echoed.
@@ -106,9 +189,32 @@ class Connection:
             )
         elif received is not None:
             self.close_code, self.close_reason = int(received.code), received.reason
+        elif sent is not None and not self.closed_by_us:
+            # We failed the connection (invalid UTF-8, too many fragments, a protocol error)
+            # and websockets did not wait for the server's echo.
+            self.close_code, self.close_reason = int(sent.code), sent.reason
         else:
             self.close_code = int(CloseCode.ABNORMAL_CLOSURE)
-            self.close_reason = "connection dropped without a close frame"
+            self.close_reason = "connection dropped without a close frame" + (
+                f" ({type(exc).__name__}: {exc})" if exc is not None else ""
+            )
+
+    def send_soon(
+        self, data: str | bytes, timeout: float | None
+    ) -> Coroutine[Any, Any, None] | None:
+        """Send one message (on the loop): at once when nothing stands in the way, else
+        return the coroutine that sends it, waiting for the write buffer to drain."""
+        ws = self.ws
+        assert isinstance(ws, _Client)
+        try:
+            written = ws.rws_write_now(data)
+        except BaseException:
+            self.history.poke()
+            raise
+        if not written:
+            return self.send(data, timeout)
+        self.sent += 1
+        return None
 
     async def send(self, data: str | bytes, timeout: float | None) -> None:
         """Send one frame; on failure, wake whoever waits on the history so that a keyword
@@ -128,7 +234,7 @@ class Connection:
         self.sent += 1
 
     async def close(self, code: int, reason: str, timeout: float) -> None:
-        """Close and wait for the reader to finish, all within ``timeout``."""
+        """Close and wait for the TCP connection to end, all within ``timeout`` (plus 1 s)."""
         ws = self.ws
         if ws is None:
             return
@@ -138,11 +244,10 @@ class Connection:
             await asyncio.wait_for(ws.close(code, reason), timeout + 0.5)
         except (asyncio.TimeoutError, OSError):
             ws.transport.abort()
-        if self.reader is not None:
-            try:
-                await asyncio.wait_for(asyncio.shield(self.reader), 1)
-            except asyncio.TimeoutError:
-                self.reader.cancel()
+        try:
+            await asyncio.wait_for(ws.wait_closed(), 1)
+        except asyncio.TimeoutError:
+            pass
         if self.close_code is None:
             self.close_code, self.close_reason = ws.close_code, ws.close_reason
         self.history.close()

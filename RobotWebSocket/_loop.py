@@ -90,6 +90,48 @@ class LoopThread:
             raise RuntimeError("RobotWebSocket keywords cannot be called from its event loop.")
         return asyncio.run_coroutine_threadsafe(coro, self.loop())
 
+    def call(self, function: Callable[..., Any], *args: Any) -> concurrent.futures.Future[Any]:
+        """Call ``function(*args)`` on the loop without waiting for it. When it returns a
+        coroutine, that coroutine runs as a task and the future gets its result; otherwise
+        the future gets what it returned, with no task and no further loop iteration.
+        Cancelling the future cancels the task."""
+        if self.in_loop_thread():
+            raise RuntimeError("RobotWebSocket keywords cannot be called from its event loop.")
+        loop = self.loop()
+        future: concurrent.futures.Future[Any] = concurrent.futures.Future()
+
+        def settle(outcome: asyncio.Future[Any]) -> None:
+            if not future.set_running_or_notify_cancel():
+                return
+            if outcome.cancelled():
+                future.cancel()
+            elif (error := outcome.exception()) is not None:
+                future.set_exception(error)
+            else:
+                future.set_result(outcome.result())
+
+        def start() -> None:
+            if future.cancelled():
+                return
+            try:
+                result = function(*args)
+            except BaseException as error:  # noqa: BLE001 - handed to the caller
+                if future.set_running_or_notify_cancel():
+                    future.set_exception(error)
+                return
+            if not asyncio.iscoroutine(result):
+                if future.set_running_or_notify_cancel():
+                    future.set_result(result)
+                return
+            task = loop.create_task(result)
+            task.add_done_callback(settle)
+            future.add_done_callback(
+                lambda done: loop.call_soon_threadsafe(task.cancel) if done.cancelled() else None
+            )
+
+        loop.call_soon_threadsafe(start)
+        return future
+
     @classmethod
     def wait(cls, future: concurrent.futures.Future[T]) -> T:
         """The result of ``future``, waiting in slices; cancels it if the wait is interrupted."""
