@@ -116,7 +116,7 @@ class SendingKeywords(ConnectionKeywords):
             raise self._closed_error(conn, "send on")
         limit = self._timeout_or_default(limit)
         started = time.time()
-        return Sending(self._loop.submit(conn.send(payload, limit)), payload, started, limit)
+        return Sending(self._loop.call(conn.send_soon, payload, limit), payload, started, limit)
 
     def _finish_send(self, conn: Connection, sending: Sending) -> Message | None:
         """Raise what went wrong with a finished send; else the message sent, for the log
