@@ -20,6 +20,7 @@ checks them against the installed version.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
@@ -32,6 +33,14 @@ from websockets.protocol import State
 from .history import History
 
 _timeout = getattr(asyncio, "timeout", None)
+
+#: websockets' logger for our connections. Its frame-by-frame DEBUG trace would copy every
+#: message, credentials included, into Robot's log whenever a keyword thread writes a frame
+#: (:meth:`Connection.write_at_once`) under ``--loglevel DEBUG``, so it stops at INFO unless
+#: someone sets its level on purpose.
+WIRE_LOGGER = logging.getLogger("RobotWebSocket.websockets")
+if WIRE_LOGGER.level == logging.NOTSET:
+    WIRE_LOGGER.setLevel(logging.INFO)
 
 #: Fragments one message may have, as in websockets' own message assembler: without a
 #: limit, a stream of empty continuation frames would grow a list without bound.
@@ -157,7 +166,7 @@ class Connection:
 
         try:
             ws = await asyncio.wait_for(
-                connect(self.url, create_connection=create, **options),  # type: ignore[arg-type]
+                connect(self.url, create_connection=create, logger=WIRE_LOGGER, **options),  # type: ignore[arg-type]
                 timeout,
             )
         except BaseException:
@@ -199,11 +208,16 @@ class Connection:
                 f" ({type(exc).__name__}: {exc})" if exc is not None else ""
             )
 
-    def send_soon(
-        self, data: str | bytes, timeout: float | None
-    ) -> Coroutine[Any, Any, None] | None:
-        """Send one message (on the loop): at once when nothing stands in the way, else
-        return the coroutine that sends it, waiting for the write buffer to drain."""
+    @property
+    def plain(self) -> bool:
+        """Whether the connection is plain TCP (no TLS), whose writes may be made by a
+        keyword thread while the loop waits (:meth:`LoopThread.call_idle`)."""
+        ws = self.ws
+        return ws is not None and ws.transport.get_extra_info("sslcontext") is None
+
+    def write_at_once(self, data: str | bytes) -> bool:
+        """Write one message now when nothing stands in the way; whether it did. Loop-side
+        work: on the loop, or from a keyword thread while the loop waits."""
         ws = self.ws
         assert isinstance(ws, _Client)
         try:
@@ -211,10 +225,16 @@ class Connection:
         except BaseException:
             self.history.poke()
             raise
-        if not written:
-            return self.send(data, timeout)
-        self.sent += 1
-        return None
+        if written:
+            self.sent += 1
+        return written
+
+    def send_soon(
+        self, data: str | bytes, timeout: float | None
+    ) -> Coroutine[Any, Any, None] | None:
+        """Send one message (on the loop): at once when nothing stands in the way, else
+        return the coroutine that sends it, waiting for the write buffer to drain."""
+        return None if self.write_at_once(data) else self.send(data, timeout)
 
     async def send(self, data: str | bytes, timeout: float | None) -> None:
         """Send one frame; on failure, wake whoever waits on the history so that a keyword

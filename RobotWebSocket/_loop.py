@@ -5,6 +5,11 @@ histories while Robot runs other keywords. Keywords hand coroutines over with :m
 which waits in short slices so that Robot's timeouts and Ctrl-C can interrupt it, and
 cancels the coroutine on any exit but success. Nothing here logs: Robot drops log calls
 made from other threads, so the loop only records and keywords write the log.
+
+The loop thread holds :attr:`LoopThread.lock` except while it waits for events in
+``select()``. A keyword thread that takes the lock while the loop waits may run short,
+synchronous loop work itself (:meth:`LoopThread.call_idle`): writing a frame that way needs
+no thread wake-up, which is a third of a request/reply round trip (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import concurrent.futures
+import selectors
 import sys
 import threading
 import weakref
@@ -29,10 +35,28 @@ T = TypeVar("T")
 SWITCH_INTERVAL = 0.0005
 
 
+class _HandingSelector(selectors.DefaultSelector):  # type: ignore[misc,valid-type]
+    """The loop's selector: the loop thread lets go of ``lock`` only while it waits for
+    events, and takes it back before it handles them."""
+
+    def __init__(self, lock: threading.Lock) -> None:
+        super().__init__()
+        self.lock = lock
+
+    def select(self, timeout: float | None = None) -> Any:
+        self.lock.release()
+        try:
+            return super().select(timeout)
+        finally:
+            self.lock.acquire()
+
+
 class LoopThread:
     """Owns the event loop thread: lazy start, daemon, ordered shutdown."""
 
     def __init__(self) -> None:
+        #: Held by the loop thread except while it waits in ``select()``.
+        self.lock = threading.Lock()
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -49,10 +73,13 @@ class LoopThread:
         """The running loop, started on first use."""
         with self._lock:
             if self._loop is None or not self.running:
-                loop = asyncio.new_event_loop()
+                loop = asyncio.SelectorEventLoop(_HandingSelector(self.lock))
                 ready = threading.Event()
                 thread = threading.Thread(
-                    target=self._run, args=(loop, ready), name="RobotWebSocket-loop", daemon=True
+                    target=self._run,
+                    args=(loop, ready, self.lock),
+                    name="RobotWebSocket-loop",
+                    daemon=True,
                 )
                 thread.start()
                 ready.wait()
@@ -62,9 +89,10 @@ class LoopThread:
             return self._loop
 
     @staticmethod
-    def _run(loop: asyncio.AbstractEventLoop, ready: threading.Event) -> None:
+    def _run(loop: asyncio.AbstractEventLoop, ready: threading.Event, lock: threading.Lock) -> None:
         asyncio.set_event_loop(loop)
         loop.call_soon(ready.set)
+        lock.acquire()
         try:
             loop.run_forever()
         finally:
@@ -74,6 +102,7 @@ class LoopThread:
             if pending:
                 loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
             loop.close()
+            lock.release()
 
     def run(self, coro: Coroutine[Any, Any, T]) -> T:
         """Run ``coro`` on the loop and return its result, from any thread but the loop's.
@@ -132,6 +161,36 @@ class LoopThread:
         loop.call_soon_threadsafe(start)
         return future
 
+    def call_idle(
+        self, function: Callable[..., T], *args: Any
+    ) -> concurrent.futures.Future[T] | None:
+        """Call the short, synchronous loop-side ``function(*args)`` from this thread while
+        the loop waits for events, as if the loop ran it; its result (or exception) in a
+        done future. ``None`` when the loop is busy (or in debug mode): then nothing ran and
+        the caller hands the work over with :meth:`call`.
+
+        ``function`` must not block, await or ask for the running loop. What it schedules
+        with ``call_soon`` (asyncio does so when a write fails) is run at once: the loop is
+        woken for it.
+        """
+        loop = self._loop
+        if loop is None or loop.get_debug() or not self.lock.acquire(blocking=False):
+            return None
+        future: concurrent.futures.Future[T] = concurrent.futures.Future()
+        try:
+            if self._thread is None or not self._thread.is_alive():
+                return None
+            future.set_running_or_notify_cancel()
+            try:
+                future.set_result(function(*args))
+            except BaseException as error:  # noqa: BLE001 - handed to the caller
+                future.set_exception(error)
+            if getattr(loop, "_ready", True):
+                loop.call_soon_threadsafe(_nothing)
+        finally:
+            self.lock.release()
+        return future
+
     @classmethod
     def wait(cls, future: concurrent.futures.Future[T]) -> T:
         """The result of ``future``, waiting in slices; cancels it if the wait is interrupted."""
@@ -166,6 +225,10 @@ class LoopThread:
                 future.cancel()
         loop.call_soon_threadsafe(loop.stop)
         thread.join(timeout)
+
+
+def _nothing() -> None:
+    """Scheduled only to wake the loop."""
 
 
 #: The process's loop thread, shared by every library instance.

@@ -84,3 +84,54 @@ def test_the_process_exits_promptly_with_open_connections(server):
     assert result.returncode == 0, result.stderr
     assert "connected" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_call_runs_functions_and_coroutines_on_the_loop():
+    loop_thread = LoopThread()
+
+    def plain(value):
+        return value, threading.current_thread().name
+
+    async def later(value):
+        await asyncio.sleep(0)
+        return value * 2
+
+    assert loop_thread.call(plain, 3).result(5) == (3, "RobotWebSocket-loop")
+    assert loop_thread.call(later, 21).result(5) == 42
+    failing = loop_thread.call(int, "not a number")
+    with pytest.raises(ValueError):
+        failing.result(5)
+    loop_thread.shutdown()
+
+
+def test_call_idle_runs_here_while_the_loop_waits_and_declines_while_it_works():
+    loop_thread = LoopThread()
+    assert loop_thread.call_idle(lambda: 1) is None  # no loop yet: nothing ran
+    loop_thread.loop()
+    done = loop_thread.call_idle(lambda: threading.current_thread().name)
+    assert done is not None and done.done()
+    assert done.result() == threading.current_thread().name
+
+    error = loop_thread.call_idle(int, "x")
+    assert error is not None and isinstance(error.exception(), ValueError)
+
+    # Something scheduled from inside runs promptly: the loop is woken for it.
+    ran = threading.Event()
+    scheduled = loop_thread.call_idle(lambda: loop_thread.loop().call_soon(ran.set))
+    assert scheduled is not None
+    assert ran.wait(5)
+
+    # While the loop runs a callback, it holds the lock: the call is declined, not queued.
+    busy, release = threading.Event(), threading.Event()
+
+    def work():
+        busy.set()
+        release.wait(5)
+
+    loop_thread.loop().call_soon_threadsafe(work)
+    assert busy.wait(5)
+    calls = []
+    assert loop_thread.call_idle(calls.append, 1) is None
+    release.set()
+    assert calls == []
+    loop_thread.shutdown()

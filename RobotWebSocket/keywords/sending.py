@@ -21,7 +21,7 @@ from .connection import ConnectionKeywords
 class Sending:
     """A send handed to the loop: its future, what is sent, when, and its time limit."""
 
-    future: Future[None]
+    future: Future[Any]
     payload: str | bytes
     started: float
     limit: float
@@ -116,7 +116,15 @@ class SendingKeywords(ConnectionKeywords):
             raise self._closed_error(conn, "send on")
         limit = self._timeout_or_default(limit)
         started = time.time()
-        return Sending(self._loop.call(conn.send_soon, payload, limit), payload, started, limit)
+        future = None
+        if conn.plain:
+            # While the loop waits for events, write from this thread: no thread wake-up.
+            future = self._loop.call_idle(conn.write_at_once, payload)
+            if future is not None and future.exception() is None and not future.result():
+                future = None  # The write buffer is full: the loop waits for it to drain.
+        if future is None:
+            future = self._loop.call(conn.send_soon, payload, limit)
+        return Sending(future, payload, started, limit)
 
     def _finish_send(self, conn: Connection, sending: Sending) -> Message | None:
         """Raise what went wrong with a finished send; else the message sent, for the log
