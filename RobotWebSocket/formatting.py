@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -82,26 +82,40 @@ def timestamp(epoch: float) -> str:
 Row = tuple[str, Message]
 
 
+def _escape(text: str) -> str:
+    """``text`` for HTML element content (quotes need no escaping there)."""
+    return html.escape(text, quote=False)
+
+
 _TABLE = (
     "<table style='border-collapse:collapse;font-size:smaller' border='1'>"
     "<tr><th></th><th>#</th><th>time</th><th>type</th><th>bytes</th><th>content</th></tr>"
 )
 
 
+def _same(text: str) -> str:
+    return text
+
+
 def html_table(
-    rows: Sequence[Row], max_length: int, highlight: Message | None = None, title: str = ""
+    rows: Sequence[Row],
+    max_length: int,
+    highlight: Message | None = None,
+    title: str = "",
+    mask: Callable[[str], str] = _same,
 ) -> str:
     """A compact table for log.html: one row a message, with its direction (``sent`` or
     ``received``), sequence number, time, type, size and content; ``highlight`` (green) is
-    the message the value came from."""
-    parts = [f"{html.escape(title)}<br>" if title else "", _TABLE]
+    the message the value came from. ``mask`` is applied to the title and each content
+    before they are escaped, so that a secret is found as it was given."""
+    parts = [f"{_escape(mask(title))}<br>" if title else "", _TABLE]
     for direction, message in rows:
         parts.append(
             f"<tr{' bgcolor=#dfd' if message is highlight else ''}>"
             f"<td>{'&rarr; sent' if direction == 'sent' else '&larr; received'}</td>"
             f"<td>{message.seq}</td><td>{timestamp(message.time)}</td>"
             f"<td>{'binary' if message.binary else 'text'}</td><td>{message.size}</td>"
-            f"<td><pre style='margin:0'>{html.escape(render(message, max_length))}</pre></td></tr>"
+            f"<td><pre style='margin:0'>{_escape(mask(render(message, max_length)))}</pre></td></tr>"
         )
     parts.append("</table>")
     return "".join(parts)

@@ -104,8 +104,13 @@ class LibraryBase:
             logger.write(self._show(text), level)
 
     def _log_html(self, markup: str, level: Level = "INFO") -> None:
+        """Log ``markup``, built from text already masked with :meth:`_show` (masking
+        after escaping would miss a secret that escaping changed, such as ``a&b``)."""
         if self._in_robot():
-            logger.write(self._show(markup), level, html=True)
+            logger.write(markup, level, html=True)
+
+    def _table(self, rows: Sequence[Row], highlight: Message | None = None, title: str = "") -> str:
+        return html_table(rows, self._log_max_length, highlight, title, self._show)
 
     def _warn(self, text: str) -> None:
         if self._in_robot():
@@ -126,14 +131,12 @@ class LibraryBase:
         if len(rows) > len(shown):
             note = f" ({len(shown)} newest of {len(rows)} shown; --loglevel DEBUG shows up to {DEBUG_WINDOW})"
         self._log_html(
-            html_table(shown, self._log_max_length, highlight, summary + note)
+            self._table(shown, highlight, summary + note)
             if shown
-            else html.escape(summary)
+            else html.escape(self._show(summary), quote=False)
         )
         if len(rows) > len(shown) and self._logs("DEBUG"):
-            self._log_html(
-                html_table(rows[-DEBUG_WINDOW:], self._log_max_length, highlight, summary), "DEBUG"
-            )
+            self._log_html(self._table(rows[-DEBUG_WINDOW:], highlight, summary), "DEBUG")
 
     def _report_dropped(self, connection: Connection) -> None:
         dropped = connection.history.take_dropped()

@@ -28,7 +28,6 @@ from ..arguments import (
 )
 from ..deadline import Deadline
 from ..errors import ConnectionAlreadyOpen, ConnectionFailed, InvalidArgument, WebSocketError
-from ..formatting import html_table
 from ..history import History
 from ..masking import is_secret, is_sensitive, mask_headers
 from .base import DEBUG_WINDOW, LibraryBase
@@ -262,7 +261,7 @@ class ConnectionKeywords(LibraryBase):
             total = conn.history.total
             title = f"transcript: {len(messages)} newest of {total} received"
             self._log_html(
-                html_table([("received", m) for m in messages], self._log_max_length, None, title),
+                self._table([("received", m) for m in messages], None, title),
                 "DEBUG",
             )
 
