@@ -138,6 +138,7 @@ class Connection:
     close_reason: str | None = None
     closed_by_us: bool = False
     owner: str | None = None
+    plain: bool = False
     options: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -173,6 +174,8 @@ class Connection:
             self.history.close()
             raise
         assert isinstance(ws, _Client)
+        # Plain TCP: a keyword thread may write while the loop waits (LoopThread.call_idle).
+        self.plain = ws.transport.get_extra_info("sslcontext") is None
         self.connect_time = time.perf_counter() - started
         self.ws = ws
         if ws.connection_lost_waiter.done():  # It closed before it was handed over.
@@ -208,18 +211,13 @@ class Connection:
                 f" ({type(exc).__name__}: {exc})" if exc is not None else ""
             )
 
-    @property
-    def plain(self) -> bool:
-        """Whether the connection is plain TCP (no TLS), whose writes may be made by a
-        keyword thread while the loop waits (:meth:`LoopThread.call_idle`)."""
-        ws = self.ws
-        return ws is not None and ws.transport.get_extra_info("sslcontext") is None
-
     def write_at_once(self, data: str | bytes) -> bool:
         """Write one message now when nothing stands in the way; whether it did. Loop-side
         work: on the loop, or from a keyword thread while the loop waits."""
         ws = self.ws
         assert isinstance(ws, _Client)
+        # Plain TCP: a keyword thread may write while the loop waits (LoopThread.call_idle).
+        self.plain = ws.transport.get_extra_info("sslcontext") is None
         try:
             written = ws.rws_write_now(data)
         except BaseException:
