@@ -42,6 +42,15 @@ WIRE_LOGGER = logging.getLogger("RobotWebSocket.websockets")
 if WIRE_LOGGER.level == logging.NOTSET:
     WIRE_LOGGER.setLevel(logging.INFO)
 
+#: Bytes asyncio reads from a plain socket at once: its default for big messages, less for
+#: small ones. websockets parses all the frames of a read in one callback, during which the
+#: loop serves no other connection: a 256 KiB read of 100-byte messages kept it busy for up
+#: to 30 ms under a flood, while 16 KiB reads of 16 KiB messages cost a third of ingestion
+#: speed (docs/performance.md).
+READ_BIG, READ_SMALL = 256 * 1024, 16 * 1024
+#: Messages at most this big on average in a read make the next reads small.
+SMALL_MESSAGE = 1024
+
 #: Fragments one message may have, as in websockets' own message assembler: without a
 #: limit, a stream of empty continuation frames would grow a list without bound.
 MAX_FRAGMENTS = 4096
@@ -58,6 +67,17 @@ class _Client(ClientConnection):
         self.rws_fragments: list[Any] = []
         self.rws_text = False
         self.rws_failed = False
+        #: Whether reads are sized to the messages (plain TCP; set once connected).
+        self.rws_sized = False
+
+    def data_received(self, data: bytes) -> None:
+        history = self.rws_history
+        before = history.total
+        super().data_received(data)
+        if self.rws_sized:
+            count = history.total - before
+            small = count > 0 and len(data) <= count * SMALL_MESSAGE
+            self.transport.max_size = READ_SMALL if small else READ_BIG  # type: ignore[attr-defined]
 
     def process_event(self, event: Any) -> None:
         """Append each complete data message to the history as its last frame is parsed
@@ -176,6 +196,7 @@ class Connection:
         assert isinstance(ws, _Client)
         # Plain TCP: a keyword thread may write while the loop waits (LoopThread.call_idle).
         self.plain = ws.transport.get_extra_info("sslcontext") is None
+        ws.rws_sized = self.plain and hasattr(ws.transport, "max_size")
         self.connect_time = time.perf_counter() - started
         self.ws = ws
         if ws.connection_lost_waiter.done():  # It closed before it was handed over.
@@ -218,6 +239,7 @@ class Connection:
         assert isinstance(ws, _Client)
         # Plain TCP: a keyword thread may write while the loop waits (LoopThread.call_idle).
         self.plain = ws.transport.get_extra_info("sslcontext") is None
+        ws.rws_sized = self.plain and hasattr(ws.transport, "max_size")
         try:
             written = ws.rws_write_now(data)
         except BaseException:

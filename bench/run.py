@@ -19,8 +19,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import xml.etree.ElementTree as ET
+from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -129,14 +131,41 @@ def rr_lib(base: str, count: int, flood_base: str | None = None) -> dict[str, fl
     return {"median_ms": statistics.median(times) * 1e3, "p99_ms": percentile(times, 99) * 1e3}
 
 
-def rr_raw(base: str, count: int) -> dict[str, float]:
+def rr_raw(base: str, count: int, flood_base: str | None = None) -> dict[str, float]:
+    """Raw websockets' sync client; with ``flood_base``, while a raw asyncio client in a
+    thread of this process receives the same flood as the library's does."""
+    stop, ready = threading.Event(), threading.Event()
+    flood: threading.Thread | None = None
+    if flood_base:
+
+        def consume() -> None:
+            async def run() -> None:
+                kept: deque[Any] = deque(maxlen=1000)
+                async with raw_connect(f"{flood_base}/stream?size=100", compression=None) as ws:
+                    ready.set()
+                    async for message in ws:  # the stream ends by itself after 300 s
+                        kept.append(message)
+                        if stop.is_set():
+                            break
+
+            asyncio.run(run())
+
+        flood = threading.Thread(target=consume, daemon=True)
+        flood.start()
+        if not ready.wait(10):
+            raise RuntimeError("the raw flood client did not connect")
     times = []
-    with sync_connect(f"{base}/echo", compression=None) as ws:
-        for _ in range(count):
-            started = time.perf_counter()
-            ws.send("ping")
-            ws.recv(timeout=10)
-            times.append(time.perf_counter() - started)
+    try:
+        with sync_connect(f"{base}/echo", compression=None) as ws:
+            for _ in range(count):
+                started = time.perf_counter()
+                ws.send("ping")
+                ws.recv(timeout=10)
+                times.append(time.perf_counter() - started)
+    finally:
+        stop.set()
+        if flood is not None:
+            flood.join(10)
     return {"median_ms": statistics.median(times) * 1e3, "p99_ms": percentile(times, 99) * 1e3}
 
 
@@ -234,6 +263,8 @@ TABLE: list[tuple[str, tuple[str, str], Any, str, str]] = [
     ("request/reply p99", ("rr_lib", "p99_ms"), ("rr_raw", "p99_ms"), "ms", "<= 2"),
     ("under flood median (vs 2 ms)", ("rr_flood_lib", "median_ms"), 2.0, "ms", "<= 1 (2 ms)"),
     ("under flood p99 (vs 10 ms)", ("rr_flood_lib", "p99_ms"), 10.0, "ms", "<= 1 (10 ms)"),
+    ("  raw under flood median (ref)", ("rr_flood_raw", "median_ms"), 2.0, "ms", "(reference)"),
+    ("  raw under flood p99 (ref)", ("rr_flood_raw", "p99_ms"), 10.0, "ms", "(reference)"),
     ("extraction last=50 (vs 100 us)", ("extract_lib", "median_us"), 100.0, "us", "<= 1 (100 us)"),
     ("  jsonpath-ng alone on 50 (ref)", ("extract_jsonpath_only", "median_us"), 100.0, "us", "(reference)"),
     ("open N conns (lib/raw)", ("scale_lib", "open_s"), ("scale_raw", "open_s"), "s", "<= 1.5"),
@@ -284,6 +315,7 @@ def main() -> None:
                 record("rr_raw", lambda: rr_raw(base, sizes["rr"]))
             if "flood" in wanted:
                 record("rr_flood_lib", lambda: rr_lib(base, sizes["flood_rr"], flood_base))
+                record("rr_flood_raw", lambda: rr_raw(base, sizes["flood_rr"], flood_base))
             if "extract" in wanted:
                 record(
                     "extract_lib",

@@ -16,7 +16,7 @@ import pytest
 from websockets.asyncio.server import ServerConnection, serve
 
 from RobotWebSocket import RobotWebSocket
-from RobotWebSocket._client import MAX_FRAGMENTS, _Client
+from RobotWebSocket._client import MAX_FRAGMENTS, READ_BIG, READ_SMALL, _Client
 from RobotWebSocket._loop import LOOP
 from RobotWebSocket.errors import SendFailed
 
@@ -36,6 +36,12 @@ async def handler(ws: ServerConnection) -> None:
         await ws.send(b"\xff\xfe not utf-8", text=True)
     elif path == "/many-fragments":
         await ws.send(["x"] * (MAX_FRAGMENTS + 10))
+    elif path == "/small":
+        for n in range(2000):
+            await ws.send(f"{n}")
+    elif path == "/large":
+        for _ in range(40):
+            await ws.send("x" * 16384)
     elif path == "/deaf":
         # Never reads: websockets stops reading the socket once 16 messages are queued.
         await ws.wait_closed()
@@ -149,3 +155,19 @@ def test_a_full_write_buffer_makes_send_wait_and_time_out(srv: Server, lib: Robo
         for _ in range(2000):  # at most 128 MiB; the kernel buffers hold a few MiB
             lib.send(url, chunk, timeout=0.3)
     assert _write_now(lib, url, "more") is False
+
+
+@pytest.mark.parametrize(
+    ("path", "count", "size"), [("/small", 2000, READ_SMALL), ("/large", 40, READ_BIG)]
+)
+def test_reads_are_sized_to_the_messages(
+    srv: Server, lib: RobotWebSocket, path: str, count: int, size: int
+) -> None:
+    """Small messages are read 16 KiB at a time, so that parsing one read does not hold up
+    the other connections for long; big ones 256 KiB at a time, for speed."""
+    url = srv.url(path)
+    lib.connect(url, compression=False)
+    lib.get_message_count(url, assertion_operator="==", expected=count)
+    ws = lib._connections[url].ws
+    assert ws is not None and ws.rws_sized
+    assert ws.transport.max_size == size  # type: ignore[attr-defined]
