@@ -139,9 +139,9 @@ class RobotWebSocket(ReceivingKeywords, HistoryKeywords, ValidationKeywords):
     = Logging and secrets =
 
     log.html shows every message sent and every message a receiving keyword examined: time,
-    direction, connection, type, size, and the content, JSON pretty-printed, XML indented,
-    binary as hex with its printable text, cut at ``log_max_length`` characters with a
-    visible marker. At the default level a keyword shows at most the 10 newest messages it
+    direction, connection, type, size, and the content: a message of up to 100 characters
+    as it came, a longer one with its JSON pretty-printed or its XML indented, binary as hex
+    with its printable text, all cut at ``log_max_length`` characters with a visible marker. At the default level a keyword shows at most the 10 newest messages it
     examined, so a burst of 100,000 messages followed by one `Receive` keeps output.xml
     small; ``--loglevel DEBUG`` shows up to 1000 of them, and the connection's transcript
     (its newest 1000 received messages) at `Disconnect`.
