@@ -183,10 +183,11 @@ class LoopThread:
             future.set_running_or_notify_cancel()
             try:
                 future.set_result(function(*args))
-            except BaseException as error:  # noqa: BLE001 - handed to the caller
+            except Exception as error:  # noqa: BLE001 - handed to the caller
                 future.set_exception(error)
-            if getattr(loop, "_ready", True):
-                loop.call_soon_threadsafe(_nothing)
+            finally:
+                if getattr(loop, "_ready", True):
+                    loop.call_soon_threadsafe(_nothing)
         finally:
             self.lock.release()
         return future
