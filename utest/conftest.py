@@ -7,6 +7,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -30,7 +31,18 @@ def robot_command(outputdir: Path, *options: str) -> list[str]:
 
 
 class InProcessServer:
-    def __init__(self) -> None:
+    """A websockets server in its own thread: the test server's routes, or ``handler``
+    with ``options`` for ``serve``."""
+
+    def __init__(self, handler: Any = None, **options: Any) -> None:
+        if handler is None:
+            handler = router(testserver.TEST_ROUTES)
+            options = {
+                "process_request": testserver.process_request,
+                "select_subprotocol": testserver.select_subprotocol,
+                **options,
+            }
+        self.handler, self.options = handler, options
         self.loop = asyncio.new_event_loop()
         self.port = 0
         ready = threading.Event()
@@ -42,13 +54,7 @@ class InProcessServer:
         asyncio.set_event_loop(self.loop)
 
         async def start() -> None:
-            self.server = await serve(
-                router(testserver.TEST_ROUTES),
-                "127.0.0.1",
-                0,
-                process_request=testserver.process_request,
-                select_subprotocol=testserver.select_subprotocol,
-            )
+            self.server = await serve(self.handler, "127.0.0.1", 0, **self.options)
             self.port = self.server.sockets[0].getsockname()[1]
             ready.set()
 

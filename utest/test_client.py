@@ -7,13 +7,12 @@ websockets with servers that send fragmented, invalid and early messages.
 
 from __future__ import annotations
 
-import asyncio
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from websockets.asyncio.server import ServerConnection, serve
+from conftest import InProcessServer
+from websockets.asyncio.server import ServerConnection
 
 from RobotWebSocket import RobotWebSocket
 from RobotWebSocket._client import MAX_FRAGMENTS, READ_BIG, READ_SMALL, _Client
@@ -50,50 +49,24 @@ async def handler(ws: ServerConnection) -> None:
         await ws.send(message)
 
 
-class Server:
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        ready = threading.Event()
-        self.thread = threading.Thread(target=self._run, args=(ready,), daemon=True)
-        self.thread.start()
-        ready.wait(10)
-
-    def _run(self, ready: threading.Event) -> None:
-        async def start() -> None:
-            self.server = await serve(handler, "127.0.0.1", 0, compression=None, close_timeout=1)
-            self.port = self.server.sockets[0].getsockname()[1]
-            ready.set()
-
-        self.loop.run_until_complete(start())
-        self.loop.run_forever()
-
-    def url(self, path: str) -> str:
-        return f"ws://127.0.0.1:{self.port}{path}"
-
-    def stop(self) -> None:
-        async def close() -> None:
-            self.server.close()
-            await self.server.wait_closed()
-
-        asyncio.run_coroutine_threadsafe(close(), self.loop).result(10)
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(10)
-
-
 @pytest.fixture(scope="module")
-def srv() -> Iterator[Server]:
-    server = Server()
+def srv() -> Iterator[InProcessServer]:
+    server = InProcessServer(handler, compression=None, close_timeout=1)
     yield server
     server.stop()
 
 
-def test_a_message_sent_with_the_handshake_is_kept(srv: Server, lib: RobotWebSocket) -> None:
+def test_a_message_sent_with_the_handshake_is_kept(
+    srv: InProcessServer, lib: RobotWebSocket
+) -> None:
     url = srv.url("/early")
     lib.connect(url)
     assert lib.receive(url) == "welcome"
 
 
-def test_fragmented_messages_are_assembled_in_order(srv: Server, lib: RobotWebSocket) -> None:
+def test_fragmented_messages_are_assembled_in_order(
+    srv: InProcessServer, lib: RobotWebSocket
+) -> None:
     url = srv.url("/fragments")
     lib.connect(url)
     lib.get_message_count(url, assertion_operator=">=", expected=3)
@@ -101,7 +74,9 @@ def test_fragmented_messages_are_assembled_in_order(srv: Server, lib: RobotWebSo
     assert lib.get_message_count(url) == 3
 
 
-def test_invalid_utf8_in_a_text_message_closes_with_1007(srv: Server, lib: RobotWebSocket) -> None:
+def test_invalid_utf8_in_a_text_message_closes_with_1007(
+    srv: InProcessServer, lib: RobotWebSocket
+) -> None:
     url = srv.url("/bad-utf8")
     lib.connect(url)
     closed = lib.wait_until_closed(url)
@@ -110,7 +85,7 @@ def test_invalid_utf8_in_a_text_message_closes_with_1007(srv: Server, lib: Robot
     assert lib.receive(url, last=5) == ["fine"]
 
 
-def test_too_many_fragments_close_with_1009(srv: Server, lib: RobotWebSocket) -> None:
+def test_too_many_fragments_close_with_1009(srv: InProcessServer, lib: RobotWebSocket) -> None:
     url = srv.url("/many-fragments")
     lib.connect(url, compression=False)
     closed = lib.wait_until_closed(url)
@@ -128,7 +103,7 @@ def _write_now(lib: RobotWebSocket, url: str, data: Any) -> bool:
     return LOOP.run(write())
 
 
-def test_an_open_connection_writes_at_once(srv: Server, lib: RobotWebSocket) -> None:
+def test_an_open_connection_writes_at_once(srv: InProcessServer, lib: RobotWebSocket) -> None:
     """The installed websockets still has what the direct write uses."""
     url = srv.url("/echo")
     lib.connect(url)
@@ -138,14 +113,18 @@ def test_an_open_connection_writes_at_once(srv: Server, lib: RobotWebSocket) -> 
     assert lib.receive(url, last=2) == ["direct", b"\x00bytes"]
 
 
-def test_a_closed_connection_is_not_written_at_once(srv: Server, lib: RobotWebSocket) -> None:
+def test_a_closed_connection_is_not_written_at_once(
+    srv: InProcessServer, lib: RobotWebSocket
+) -> None:
     url = srv.url("/echo")
     lib.connect(url)
     lib.disconnect(url)
     assert _write_now(lib, url, "late") is False
 
 
-def test_a_full_write_buffer_makes_send_wait_and_time_out(srv: Server, lib: RobotWebSocket) -> None:
+def test_a_full_write_buffer_makes_send_wait_and_time_out(
+    srv: InProcessServer, lib: RobotWebSocket
+) -> None:
     """Once the server stops reading, sends go through websockets' own send(), which waits
     for the buffer to drain: the limit is kept."""
     url = srv.url("/deaf")
@@ -161,7 +140,7 @@ def test_a_full_write_buffer_makes_send_wait_and_time_out(srv: Server, lib: Robo
     ("path", "count", "size"), [("/small", 2000, READ_SMALL), ("/large", 40, READ_BIG)]
 )
 def test_reads_are_sized_to_the_messages(
-    srv: Server, lib: RobotWebSocket, path: str, count: int, size: int
+    srv: InProcessServer, lib: RobotWebSocket, path: str, count: int, size: int
 ) -> None:
     """Small messages are read 16 KiB at a time, so that parsing one read does not hold up
     the other connections for long; big ones 256 KiB at a time, for speed."""
