@@ -9,12 +9,16 @@ coroutines, because each cost a loop iteration and a task on every message
   (:meth:`_Client.process_event`), instead of being queued for a reader task that
   ``async for`` wakes one message at a time.
 * A send that websockets would not have to wait for (connection open, write buffer below
-  its limit) is written at once from a loop callback (:meth:`_Client.rws_write_now`); any other
-  send goes through ``websockets``' own ``send()``, which waits for the buffer to drain.
+  its limit) is written at once (:meth:`_Client.rws_write_now`): by the keyword's thread
+  while the loop waits for events on a plain TCP connection, else from a loop callback.
+  Any other send goes through websockets' own ``send()``, which waits for the buffer to
+  drain.
 
-Both use websockets' documented extension point (``create_connection``, a
-``ClientConnection`` subclass) and a few of its connection internals; ``utest/test_client.py``
-checks them against the installed version.
+Reads from a plain socket are also sized to the messages (:meth:`_Client.data_received`).
+
+All of this uses websockets' documented extension point (``create_connection``, a
+``ClientConnection`` subclass) and a few of its connection internals;
+``utest/test_client.py`` checks them against the installed version.
 """
 
 from __future__ import annotations
@@ -120,9 +124,10 @@ class _Client(ClientConnection):
             self.send_data()
 
     def rws_write_now(self, data: str | bytes) -> bool:
-        """Write ``data`` as one message at once, on the loop, when websockets' ``send()``
-        would not wait (open, no fragmented send going on, write buffer not full); ``False``
-        when it would, and nothing was written."""
+        """Write ``data`` as one message at once when websockets' ``send()`` would not wait
+        (open, no fragmented send going on, write buffer not full); ``False`` when it would,
+        and nothing was written. Loop-side work: on the loop, or from a keyword thread while
+        the loop waits (:meth:`LoopThread.call_idle`)."""
         if (
             self.protocol.state is not State.OPEN
             or self.paused
