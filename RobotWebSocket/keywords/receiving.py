@@ -237,8 +237,11 @@ class ReceivingKeywords(SendingKeywords):
         sending = self._start_send(conn, payload, deadline.remaining())
         try:
             # Block at once: when the send was handed to the loop, Python run here would
-            # hold the GIL the loop thread needs to write the frame.
-            conn.history.wait_for_more(before, deadline.slice())
+            # hold the GIL the loop thread needs to write the frame. (A send that already
+            # failed is reported by _wait without waiting.)
+            written = sending.future
+            if not (written.done() and written.exception() is not None):
+                conn.history.wait_for_more(before, deadline.slice())
             hit = self._wait(conn, query, deadline, after=before, sending=sending.future)
         except BaseException:
             sending.future.cancel()
