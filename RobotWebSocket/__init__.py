@@ -154,6 +154,10 @@ class RobotWebSocket(ReceivingKeywords, HistoryKeywords, ValidationKeywords):
     logs the value a keyword returns: do not assign the return value of `Connect` when the
     URL carries a token.
 
+    websockets' own frame-by-frame trace, which shows every message unmasked, stays off
+    even at ``--loglevel DEBUG``: the library's connections log to the Python logger
+    ``RobotWebSocket.websockets``, set to INFO. Set that logger to DEBUG yourself to see it.
+
     = TLS =
 
     ``wss://`` certificates are verified against the system's CAs by default. Give a CA

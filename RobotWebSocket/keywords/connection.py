@@ -293,7 +293,8 @@ class ConnectionKeywords(LibraryBase):
         """Waits until ``connection`` is closed and returns the close ``code`` and ``reason``.
 
         The code is the one the server sent, or 1006 when the TCP connection dropped without
-        a close frame, or 1009 when a message was larger than ``max_size``. Fails when the
+        a close frame, 1007 when a text message was not valid UTF-8, or 1009 when a message
+        was larger than ``max_size`` or came in more than 4096 fragments. Fails when the
         connection is still open after ``timeout`` (default: the library's ``timeout``).
 
         Example:
