@@ -1,0 +1,143 @@
+"""What every protocol codec is: a sans-I/O session layer over WebSocket messages.
+
+A codec turns the WebSocket messages a connection receives into *documents* (the
+dictionaries and lists that enter the history and that JSONPath reads), and documents into
+messages to send. It owns the protocol's handshake, keep-alives and correlation ids. It
+imports neither asyncio nor robot and never touches a socket: the connection layer feeds it
+messages and the clock, and carries out the :class:`Output` it returns. So every codec is
+unit-tested by feeding it frames.
+
+The life of a session, as the connection layer drives it::
+
+    codec = CODECS[name](init)              # checks init; ProtocolError when it is unusable
+    url = codec.connect_url(url)            # Socket.IO rewrites the URL; others keep it
+    offered = codec.subprotocols            # offered in the upgrade request
+    out = codec.opened(selected, now)       # the WebSocket is open: first handshake frames
+    out = codec.receive(message, now)       # each received message, in order
+    out = codec.tick(now)                   # every codec.tick_interval seconds once ready
+    frames = codec.encode(document)         # Send
+    frames, pending = codec.request(doc)    # Request: pending(document) says "my reply"
+
+The connection layer sends ``out.send`` at once, in order, puts each of ``out.documents``
+in the history, reports ``out.refused`` as the failure of ``Connect``, and closes with
+``out.close`` when it is set. ``Connect`` returns once ``codec.ready`` is true.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+#: A WebSocket message as sent or received: ``str`` is a text frame, ``bytes`` a binary one.
+Frame = str | bytes
+
+
+class ProtocolError(ValueError):
+    """A document (or ``init``) that the protocol cannot encode; the message says why."""
+
+
+@dataclass
+class Received:
+    """One document for the history, and the raw message(s) it was decoded from."""
+
+    document: Any
+    raw: Frame
+
+
+@dataclass
+class Output:
+    """What the connection layer does after a codec call, in this order: send ``send``,
+    record ``documents``, then fail the handshake (``refused``) or close (``close``)."""
+
+    send: list[Frame] = field(default_factory=list)
+    documents: list[Received] = field(default_factory=list)
+    #: The session is up (the handshake is complete) as of this call.
+    ready: bool = False
+    #: The server refused the session: its own words, for Connect's failure message.
+    refused: str | None = None
+    #: Close the WebSocket with this code and reason (a keep-alive the peer missed).
+    close: tuple[int, str] | None = None
+
+    def extend(self, other: Output) -> Output:
+        self.send.extend(other.send)
+        self.documents.extend(other.documents)
+        self.ready = self.ready or other.ready
+        self.refused = self.refused or other.refused
+        self.close = self.close or other.close
+        return self
+
+
+#: Tells whether a received document is the reply to one request.
+Pending = Callable[[Any], bool]
+
+
+def undecodable(raw: Frame, error: BaseException | str) -> Received:
+    """The document of a message that does not decode: it is kept, never raised."""
+    text = raw if isinstance(raw, str) else raw.decode("utf-8", "replace")
+    return Received({"type": "undecodable", "raw": text, "error": str(error)}, raw)
+
+
+class Codec:
+    """Base class of the codecs. Subclasses set ``name`` and ``subprotocols`` and override
+    what their protocol needs; the defaults describe a protocol with no handshake, no
+    keep-alive and no correlation."""
+
+    #: The value of ``Connect``'s ``protocol=``.
+    name: ClassVar[str] = ""
+    #: Subprotocols offered in the upgrade request, in order of preference.
+    subprotocols: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, init: Any = None) -> None:
+        self.init = init
+        #: True once the handshake is complete.
+        self.ready = False
+        #: What ``Get Connection Info`` shows as ``session``.
+        self.session: Any = None
+        #: Seconds between :meth:`tick` calls once ready, or ``None`` for no timer.
+        self.tick_interval: float | None = None
+
+    def secrets(self) -> list[str]:
+        """Values of ``init`` that must never be logged (every string value by default)."""
+        found: list[str] = []
+
+        def walk(value: Any) -> None:
+            if isinstance(value, str) and value:
+                found.append(value)
+            elif isinstance(value, dict):
+                for item in value.values():
+                    walk(item)
+            elif isinstance(value, (list, tuple)):
+                for item in value:
+                    walk(item)
+
+        walk(self.init)
+        return found
+
+    def connect_url(self, url: str) -> str:
+        """The URL to open for the connection named ``url``."""
+        return url
+
+    def opened(self, subprotocol: str | None, now: float) -> Output:
+        """The WebSocket is open with ``subprotocol`` selected: the first handshake frames."""
+        self.ready = True
+        return Output(ready=True)
+
+    def receive(self, message: Frame, now: float) -> Output:
+        """Decode one received WebSocket message. Never raises: a message that does not
+        decode becomes :func:`undecodable`."""
+        raise NotImplementedError
+
+    def tick(self, now: float) -> Output:
+        """Called every :attr:`tick_interval` seconds once ready: keep-alives to send, or a
+        close when the peer fell silent."""
+        return Output()
+
+    def encode(self, document: Any) -> list[Frame]:
+        """The messages that send ``document``; :class:`ProtocolError` when it cannot be."""
+        raise NotImplementedError
+
+    def request(self, document: Any) -> tuple[list[Frame], Pending]:
+        """Give ``document`` a fresh correlation id; the messages to send, and the test
+        that tells its reply. :class:`ProtocolError` when the document has no reply."""
+        raise ProtocolError(f"protocol {self.name} has no request/reply correlation")
