@@ -1,16 +1,9 @@
 """A demo WebSocket server for the examples: ``python -m RobotWebSocket.demo``.
 
-Endpoints (all on one port, chosen by path):
-
-| path | behaviour |
-|---|---|
-| ``/echo`` | sends back every message, text or binary, as it came |
-| ``/orders`` | ``{"op": "place", "id": ..., "qty": ...}`` streams ``NEW``, ``PARTIAL``, ``FILLED`` for that order between heartbeats and other orders; ``{"op": "get", "id": ...}`` answers the order |
-| ``/poll`` | ``{"op": "status"}`` answers ``pending`` twice, then ``done`` |
-| ``/chat`` | every text message is sent to every client on ``/chat`` |
-| ``/ticks`` | pushes ``{"type": "tick", "n": i}`` every 50 ms |
-
-``--port 0`` picks a free port; ``--port-file F`` writes the port to ``F`` once listening.
+All endpoints share one port and are chosen by the request path (the query string is
+ignored); ``--help`` lists them. A path that names no endpoint is refused at the upgrade with
+HTTP 404, so a typo in a URL fails at ``Connect``. ``--port 0`` picks a free port;
+``--port-file F`` writes the port to ``F`` once listening.
 """
 
 from __future__ import annotations
@@ -26,6 +19,7 @@ from typing import Any
 
 from websockets.asyncio.server import ServerConnection, broadcast, serve
 from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request, Response
 
 Handler = Callable[[ServerConnection], Awaitable[None]]
 
@@ -109,16 +103,36 @@ ROUTES: dict[str, Handler] = {
     "/ticks": ticks,
 }
 
+#: One line per endpoint, for ``--help``.
+DESCRIPTIONS: dict[str, str] = {
+    "/echo": "sends back every message, text or binary, as it came",
+    "/orders": '{"op": "place", "id", "qty"} streams NEW, PARTIAL, FILLED amid heartbeats; '
+    '{"op": "get", "id"} answers the order',
+    "/poll": '{"op": "status"} is answered pending twice, then done',
+    "/chat": "every text message is sent to every client on /chat",
+    "/ticks": 'pushes {"type": "tick", "n": i} every 50 ms',
+}
+
+
+def route(routes: dict[str, Handler], path: str) -> Handler | None:
+    """The handler for a request path: the exact path, else its first segment
+    (``/echo/x`` is ``/echo``); the query string is ignored."""
+    path = path.split("?", 1)[0]
+    return routes.get(path) or routes.get("/" + path.strip("/").split("/", 1)[0])
+
 
 def router(routes: dict[str, Handler]) -> Handler:
-    """A handler that dispatches on the request path (query string ignored)."""
+    """A handler that dispatches on the request path (query string ignored).
+
+    A path with no endpoint is closed with 4004 once connected; serve with
+    `refuse_unknown_paths` as ``process_request`` to refuse it with 404 at the upgrade.
+    """
 
     async def handle(ws: ServerConnection) -> None:
         assert ws.request is not None
-        path = ws.request.path.split("?", 1)[0]
-        handler = routes.get(path) or routes.get("/" + path.strip("/").split("/", 1)[0])
+        handler = route(routes, ws.request.path)
         if handler is None:
-            await ws.close(4004, f"no endpoint {path}")
+            await ws.close(4004, f"no endpoint {ws.request.path.split('?', 1)[0]}")
             return
         try:
             await handler(ws)
@@ -126,6 +140,23 @@ def router(routes: dict[str, Handler]) -> Handler:
             pass
 
     return handle
+
+
+def refuse_unknown_paths(
+    routes: dict[str, Handler],
+) -> Callable[[ServerConnection, Request], Response | None]:
+    """A ``process_request`` hook that answers 404 to a path with no endpoint, so that the
+    client's upgrade fails instead of a connection that opens and closes at once."""
+
+    def process_request(connection: ServerConnection, request: Request) -> Response | None:
+        if route(routes, request.path) is not None:
+            return None
+        path = request.path.split("?", 1)[0]
+        return connection.respond(
+            404, f"No endpoint {path}; this server has {', '.join(routes)}.\n"
+        )
+
+    return process_request
 
 
 def write_port_file(path: str | None, content: Any) -> None:
@@ -150,20 +181,32 @@ async def run_until_stopped(**servers: Any) -> None:
 
 
 async def main(host: str, port: int, port_file: str | None) -> None:
-    server = await serve(router(ROUTES), host, port)
+    server = await serve(router(ROUTES), host, port, process_request=refuse_unknown_paths(ROUTES))
     actual = server.sockets[0].getsockname()[1]
     print(f"RobotWebSocket demo server on ws://{host}:{actual}/ (Ctrl-C stops it)", flush=True)
     write_port_file(port_file, str(actual))
     await run_until_stopped(server=server)
 
 
+def endpoint_list() -> str:
+    """The endpoints, one line each, as ``--help`` shows them."""
+    width = max(len(path) for path in ROUTES)
+    return "\n".join(f"  {path:<{width}}  {DESCRIPTIONS[path]}" for path in ROUTES)
+
+
 def cli(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
-        prog="python -m RobotWebSocket.demo", description=__doc__.split("\n")[0]
+        prog="python -m RobotWebSocket.demo",
+        description="A demo WebSocket server for the RobotWebSocket examples.",
+        epilog="endpoints (chosen by path; any other path is refused with HTTP 404):\n"
+        + endpoint_list(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--port-file")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument(
+        "--port", type=int, default=8765, help="port to listen on; 0 picks a free port"
+    )
+    parser.add_argument("--port-file", help="write the port to this file once listening")
     args = parser.parse_args(argv)
     asyncio.run(main(args.host, args.port, args.port_file))
 
