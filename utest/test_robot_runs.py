@@ -57,11 +57,16 @@ def test_a_test_timeout_stops_a_long_receive_and_the_next_test_runs(tmp_path, se
     assert result["Next Test Runs"][0] == "PASS"
     long_wait = next(t for t in root.iter("test") if t.get("name") == "Long Wait")
     elapsed = float(long_wait.find("status").get("elapsed"))
-    assert elapsed < 30, f"the keyword ran {elapsed} s past its test timeout"
+    # Receive waits in slices of about 0.1 s, so it stops soon after the 1 s test timeout;
+    # had it ignored the timeout, it would have run for its own 60 s.
+    assert elapsed < 3, f"the test ran {elapsed} s with a 1 s test timeout"
 
 
 def test_dropped_messages_are_reported_as_a_warning(tmp_path, server):
-    url = server.url("/push?count=8")
+    # The server sends eight messages and then closes: once Wait Until Closed returns, all
+    # eight have arrived, and it is the first keyword to read the history, so one warning
+    # reports the five that three places could not keep.
+    url = server.url("/script")
     suite = f"""
     *** Settings ***
     Library    RobotWebSocket    buffer_size=3
@@ -69,19 +74,41 @@ def test_dropped_messages_are_reported_as_a_warning(tmp_path, server):
     *** Test Cases ***
     Drops
         Connect    {url}
-        Wait Until Keyword Succeeds    5s    50ms    All Eight Arrived
-        Receive    {url}    last=3
-
-    *** Keywords ***
-    All Eight Arrived
+        Send    {url}    {{"burst": 8, "close": 1000}}
+        Wait Until Closed    {url}
         ${{info}}=    Get Connection Info    {url}
         Should Be Equal As Integers    ${{info}}[received]    8
+        ${{kept}}=    Receive    {url}    last=3
+        Should Be Equal    ${{kept}}    ${{{{['{{"seq": 6}}', '{{"seq": 7}}', '{{"seq": 8}}']}}}}
     """
     _, root = run_robot(tmp_path, suite)
-    warnings = [m.text for m in root.iter("msg") if m.get("level") == "WARN"]
-    assert any(
-        "5 message(s) were dropped" in (w or "") and "buffer_size=3" in w for w in warnings
-    ), warnings
+    assert statuses(root)["Drops"][0] == "PASS", statuses(root)
+    test = next(root.iter("test"))  # Not the <errors> section, which repeats each warning.
+    warnings = [m.text or "" for m in test.iter("msg") if m.get("level") == "WARN"]
+    assert len(warnings) == 1, warnings
+    assert "5 message(s) were dropped" in warnings[0] and "buffer_size=3" in warnings[0]
+
+
+def test_headers_on_an_open_connection_are_not_applied_and_the_log_says_so(tmp_path, server):
+    url = server.url("/headers")
+    suite = f"""
+    *** Settings ***
+    Library    RobotWebSocket
+
+    *** Test Cases ***
+    Late Headers
+        Connect    {url}
+        Receive    {url}    $.Host
+        &{{headers}}=    Create Dictionary    X-Late=yes
+        Send    {url}    hi    headers=${{headers}}
+        Get Message Count    {url}    $['X-Late']    ==    0
+    """
+    _, root = run_robot(tmp_path, suite)
+    assert statuses(root)["Late Headers"][0] == "PASS", statuses(root)
+    send = next(kw for kw in root.iter("kw") if kw.get("name") == "Send")
+    warnings = [m.text or "" for m in send.iter("msg") if m.get("level") == "WARN"]
+    assert len(warnings) == 1, warnings
+    assert f"Headers cannot be applied: '{url}' is already open" in html.unescape(warnings[0])
 
 
 def test_secrets_never_reach_output_xml_or_log(tmp_path, server, monkeypatch):
