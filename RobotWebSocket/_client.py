@@ -8,17 +8,16 @@ coroutines, because each cost a loop iteration and a task on every message
 * A message goes into the :class:`History` as soon as websockets has parsed its last frame
   (:meth:`_Client.process_event`), instead of being queued for a reader task that
   ``async for`` wakes one message at a time.
-* A send that websockets would not have to wait for (connection open, write buffer below
-  its limit) is written at once (:meth:`_Client.rws_write_now`): by the keyword's thread
-  while the loop waits for events on a plain TCP connection, else from a loop callback.
-  Any other send goes through websockets' own ``send()``, which waits for the buffer to
-  drain.
+* A send that websockets would not have to wait for (connection open, no fragmented send
+  going on, write buffer below its limit) is written at once by a loop callback
+  (:meth:`_Client.rws_write_now`). Any other send goes through websockets' own ``send()``,
+  which waits for the buffer to drain.
 
 Reads from a plain socket are also sized to the messages (:meth:`_Client.data_received`).
 
-All of this uses websockets' documented extension point (``create_connection``, a
-``ClientConnection`` subclass) and a few of its connection internals;
-``utest/test_client.py`` checks them against the installed version.
+Everything here runs on the loop thread only. It uses websockets' documented extension
+point (``create_connection``, a ``ClientConnection`` subclass) and a few of its connection
+internals; ``utest/test_client.py`` checks them against the installed version.
 """
 
 from __future__ import annotations
@@ -39,9 +38,8 @@ from .history import History
 _timeout = getattr(asyncio, "timeout", None)
 
 #: websockets' logger for our connections. Its frame-by-frame DEBUG trace would copy every
-#: message, credentials included, into Robot's log whenever a keyword thread writes a frame
-#: (:meth:`Connection.write_at_once`) under ``--loglevel DEBUG``, so it stops at INFO unless
-#: someone sets its level on purpose.
+#: message, credentials included, into any handler that Robot or a listener attaches, so it
+#: stops at INFO unless someone sets its level on purpose.
 WIRE_LOGGER = logging.getLogger("RobotWebSocket.websockets")
 if WIRE_LOGGER.level == logging.NOTSET:
     WIRE_LOGGER.setLevel(logging.INFO)
@@ -58,6 +56,20 @@ SMALL_MESSAGE = 1024
 #: Fragments one message may have, as in websockets' own message assembler: without a
 #: limit, a stream of empty continuation frames would grow a list without bound.
 MAX_FRAGMENTS = 4096
+
+
+#: websockets' name for the future that marks a fragmented send going on: 16 and newer
+#: call it ``send_in_progress``, 15 ``fragmented_send_waiter``. A connection that has
+#: neither (a websockets we were not tested with) never writes at once.
+_FRAGMENTING = ("send_in_progress", "fragmented_send_waiter")
+
+
+def _fragmenting(ws: ClientConnection) -> bool:
+    """Whether a fragmented send is going on (or we cannot tell)."""
+    for name in _FRAGMENTING:
+        if hasattr(ws, name):
+            return getattr(ws, name) is not None
+    return True
 
 
 class _Client(ClientConnection):
@@ -126,13 +138,12 @@ class _Client(ClientConnection):
     def rws_write_now(self, data: str | bytes) -> bool:
         """Write ``data`` as one message at once when websockets' ``send()`` would not wait
         (open, no fragmented send going on, write buffer not full); ``False`` when it would,
-        and nothing was written. Loop-side work: on the loop, or from a keyword thread while
-        the loop waits (:meth:`LoopThread.call_idle`)."""
+        and nothing was written. On the loop only."""
         if (
             self.protocol.state is not State.OPEN
             or self.paused
-            or getattr(self, "send_in_progress", None) is not None
             or self.transport.is_closing()
+            or _fragmenting(self)
         ):
             return False
         if isinstance(data, str):
@@ -163,7 +174,6 @@ class Connection:
     close_reason: str | None = None
     closed_by_us: bool = False
     owner: str | None = None
-    plain: bool = False
     options: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -176,8 +186,7 @@ class Connection:
             return "open"
         if state is State.CLOSING:
             return "closing"
-        if state is State.CONNECTING:
-            return "connecting"
+        # CONNECTING is never seen: ``ws`` is set once the handshake is done.
         return "closed" if self.history.closed else "closing"
 
     @property
@@ -199,9 +208,10 @@ class Connection:
             self.history.close()
             raise
         assert isinstance(ws, _Client)
-        # Plain TCP: a keyword thread may write while the loop waits (LoopThread.call_idle).
-        self.plain = ws.transport.get_extra_info("sslcontext") is None
-        ws.rws_sized = self.plain and hasattr(ws.transport, "max_size")
+        # Sized reads need asyncio's plain-socket transport (TLS transports read otherwise).
+        ws.rws_sized = ws.transport.get_extra_info("sslcontext") is None and hasattr(
+            ws.transport, "max_size"
+        )
         self.connect_time = time.perf_counter() - started
         self.ws = ws
         if ws.connection_lost_waiter.done():  # It closed before it was handed over.
@@ -237,29 +247,22 @@ class Connection:
                 f" ({type(exc).__name__}: {exc})" if exc is not None else ""
             )
 
-    def write_at_once(self, data: str | bytes) -> bool:
-        """Write one message now when nothing stands in the way; whether it did. Loop-side
-        work: on the loop, or from a keyword thread while the loop waits."""
-        ws = self.ws
-        assert isinstance(ws, _Client)
-        # Plain TCP: a keyword thread may write while the loop waits (LoopThread.call_idle).
-        self.plain = ws.transport.get_extra_info("sslcontext") is None
-        ws.rws_sized = self.plain and hasattr(ws.transport, "max_size")
-        try:
-            written = ws.rws_write_now(data)
-        except BaseException:
-            self.history.poke()
-            raise
-        if written:
-            self.sent += 1
-        return written
-
     def send_soon(
         self, data: str | bytes, timeout: float | None
     ) -> Coroutine[Any, Any, None] | None:
         """Send one message (on the loop): at once when nothing stands in the way, else
         return the coroutine that sends it, waiting for the write buffer to drain."""
-        return None if self.write_at_once(data) else self.send(data, timeout)
+        ws = self.ws
+        assert isinstance(ws, _Client)
+        try:
+            written = ws.rws_write_now(data)
+        except BaseException:
+            self.history.poke()
+            raise
+        if not written:
+            return self.send(data, timeout)
+        self.sent += 1
+        return None
 
     async def send(self, data: str | bytes, timeout: float | None) -> None:
         """Send one frame; on failure, wake whoever waits on the history so that a keyword

@@ -21,6 +21,8 @@ The original exception, where there is one, is chained with ``raise ... from``.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class WebSocketError(AssertionError):
     """Base of every RobotWebSocket failure."""
@@ -57,7 +59,12 @@ class SendFailed(WebSocketError):
 
 
 class ReceiveFailed(WebSocketError):
-    """A receiving keyword's condition did not hold within its timeout."""
+    """A receiving keyword's condition did not hold within its timeout. ``failure`` is the
+    :class:`~RobotWebSocket.failures.WaitFailure` with what the keyword saw, when it waited."""
+
+    def __init__(self, message: str, failure: Any = None) -> None:
+        super().__init__(message)
+        self.failure = failure
 
 
 class ValidationFailed(WebSocketError):

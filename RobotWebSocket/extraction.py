@@ -26,7 +26,6 @@ from typing import Any, Literal
 
 import jsonpath_ng
 from jsonpath_ng import Child, Descendants, Fields, Index, Root, Slice
-from jsonpath_ng.exceptions import JsonPathLexerError, JsonPathParserError
 from jsonpath_ng.ext import parse as jsonpath_parse
 from jsonpath_ng.ext.filter import Filter
 from lxml import etree
@@ -59,10 +58,6 @@ class Expression:
     compiled: Any
     root_step: RootStep = "member"
     _bytes_regex: list[Any] = field(default_factory=list, repr=False)
-
-    @property
-    def label(self) -> str:
-        return self.source
 
     def bytes_regex(self) -> Any:
         """The pattern compiled for binary messages, or ``None`` if it has no bytes form."""
@@ -127,7 +122,7 @@ def compile_expression(source: str) -> Expression:
     if kind == "jsonpath":
         try:
             compiled = jsonpath_parse(body)
-        except (JsonPathParserError, JsonPathLexerError, Exception) as error:
+        except Exception as error:  # noqa: BLE001 - jsonpath-ng raises many kinds; all mean "invalid"
             raise InvalidExpression(f"Invalid JSONPath {source!r}: {error}") from error
         return Expression(source, kind, body, compiled, _root_step(compiled, body))
     if kind == "xpath":
@@ -238,7 +233,7 @@ def _window_index_matches(expr: Expression, window: Sequence[Message]) -> list[t
             node = node.context
         (position,) = node.path.indices[:1] or (0,)
         out.append((position % len(parsed), match.value))
-    return [(i, value) for i, value in out]
+    return out
 
 
 def extract(

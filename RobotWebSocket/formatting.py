@@ -97,21 +97,32 @@ def _same(text: str) -> str:
     return text
 
 
+#: Row colours: the message a value came from, and a message that made a keyword fail.
+MATCH_COLOUR, FAILURE_COLOUR = "#dfd", "#fdd"
+
+#: The message(s) a log table highlights.
+Highlight = Message | Sequence[Message] | None
+
+
 def html_table(
     rows: Sequence[Row],
     max_length: int,
-    highlight: Message | None = None,
+    highlight: Highlight = None,
     title: str = "",
     mask: Callable[[str], str] = _same,
+    failed: bool = False,
 ) -> str:
     """A compact table for log.html: one row a message, with its direction (``sent`` or
-    ``received``), sequence number, time, type, size and content; ``highlight`` (green) is
-    the message the value came from. ``mask`` is applied to the title and each content
-    before they are escaped, so that a secret is found as it was given."""
+    ``received``), sequence number, time, type, size and content; ``highlight`` is the
+    message (or messages) the value came from, green, or red when ``failed`` (a message
+    that must not arrive). ``mask`` is applied to the title and each content before they
+    are escaped, so that a secret is found as it was given."""
+    marked = {id(highlight)} if isinstance(highlight, Message) else {id(m) for m in highlight or ()}
+    colour = f" bgcolor={FAILURE_COLOUR if failed else MATCH_COLOUR}"
     parts = [f"{_escape(mask(title))}<br>" if title else "", _TABLE]
     for direction, message in rows:
         parts.append(
-            f"<tr{' bgcolor=#dfd' if message is highlight else ''}>"
+            f"<tr{colour if id(message) in marked else ''}>"
             f"<td>{'&rarr; sent' if direction == 'sent' else '&larr; received'}</td>"
             f"<td>{message.seq}</td><td>{timestamp(message.time)}</td>"
             f"<td>{'binary' if message.binary else 'text'}</td><td>{message.size}</td>"

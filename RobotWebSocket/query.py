@@ -14,6 +14,7 @@ from typing import Any
 from assertionengine import AssertionOperator
 
 from .assertions import check, describe, to_operator
+from .errors import InvalidArgument
 from .extraction import NOTHING, Expression, Extraction, compile_expression, extract
 from .history import Message
 
@@ -42,6 +43,10 @@ class Query:
         message: str | None = None,
         formatters: list[Any] | None = None,
     ) -> Query:
+        if expected is None and operator is not None and _is_operator(expression):
+            # ``Receive  ${WS}  ==  hello``: the operator stands in the expression's place
+            # and the expected value in the operator's.
+            expression, operator, expected = None, expression, operator
         compiled = None if expression in (None, "") else compile_expression(expression)
         return cls(
             compiled, to_operator(operator), expected, last, all_matches, message, formatters
@@ -92,6 +97,17 @@ class Query:
         if self.expression is None:
             return Extraction(True, message.data, message, (message,))
         return extract(self.expression, (message,), True, self.all_matches)
+
+
+def _is_operator(expression: Any) -> bool:
+    if isinstance(expression, AssertionOperator):
+        return True
+    if not isinstance(expression, str) or expression.strip() in ("", "$") or expression[:1] in "$/":
+        return False
+    try:
+        return to_operator(expression) is not None
+    except InvalidArgument:
+        return False
 
 
 def scan(query: Query, earlier: Sequence[Message], new: Sequence[Message]) -> Extraction | None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from RobotWebSocket._loop import LOOP, LoopThread
+from RobotWebSocket._loop import LOOP, SWITCH_INTERVAL, LoopStopped, LoopThread
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -104,34 +104,38 @@ def test_call_runs_functions_and_coroutines_on_the_loop():
     loop_thread.shutdown()
 
 
-def test_call_idle_runs_here_while_the_loop_waits_and_declines_while_it_works():
+@pytest.mark.parametrize("error", [KeyboardInterrupt, SystemExit, GeneratorExit])
+def test_a_base_exception_from_loop_side_work_reaches_the_caller_and_the_loop_goes_on(error):
     loop_thread = LoopThread()
-    assert loop_thread.call_idle(lambda: 1) is None  # no loop yet: nothing ran
-    loop_thread.loop()
-    done = loop_thread.call_idle(lambda: threading.current_thread().name)
-    assert done is not None and done.done()
-    assert done.result() == threading.current_thread().name
 
-    error = loop_thread.call_idle(int, "x")
-    assert error is not None and isinstance(error.exception(), ValueError)
+    def raising():
+        raise error("from a callback")
 
-    # Something scheduled from inside runs promptly: the loop is woken for it.
-    ran = threading.Event()
-    scheduled = loop_thread.call_idle(lambda: loop_thread.loop().call_soon(ran.set))
-    assert scheduled is not None
-    assert ran.wait(5)
+    async def raising_later():
+        await asyncio.sleep(0)
+        raise error("from a task")
 
-    # While the loop runs a callback, it holds the lock: the call is declined, not queued.
-    busy, release = threading.Event(), threading.Event()
-
-    def work():
-        busy.set()
-        release.wait(5)
-
-    loop_thread.loop().call_soon_threadsafe(work)
-    assert busy.wait(5)
-    calls = []
-    assert loop_thread.call_idle(calls.append, 1) is None
-    release.set()
-    assert calls == []
+    with pytest.raises(error, match="from a callback"):
+        loop_thread.wait(loop_thread.call(raising))
+    with pytest.raises(error, match="from a task"):
+        loop_thread.wait(loop_thread.call(raising_later))
+    assert loop_thread.running
+    assert loop_thread.call(lambda: "still serving").result(5) == "still serving"
     loop_thread.shutdown()
+
+
+def test_a_wait_ends_when_the_loop_thread_dies_under_it():
+    loop_thread = LoopThread()
+    never = loop_thread.call(lambda: asyncio.sleep(3600))
+    loop_thread.loop().call_soon_threadsafe(loop_thread.loop().stop)
+    with pytest.raises(LoopStopped):
+        loop_thread.wait(never)
+
+
+def test_the_thread_switch_interval_comes_back_when_the_loop_stops():
+    before = sys.getswitchinterval()
+    loop_thread = LoopThread()
+    loop_thread.loop()
+    assert sys.getswitchinterval() <= SWITCH_INTERVAL
+    loop_thread.shutdown()
+    assert sys.getswitchinterval() == before or LOOP.running

@@ -17,8 +17,7 @@ from robot.running.context import EXECUTION_CONTEXTS
 from .._client import Connection
 from .._loop import LOOP
 from ..errors import ConnectionNotFound
-from ..formatting import Row, html_table
-from ..history import Message
+from ..formatting import Highlight, Row, html_table
 from ..masking import is_secret, mask_text, mask_url
 
 #: At the default log level a receiving keyword shows at most this many of the messages it
@@ -109,8 +108,14 @@ class LibraryBase:
         if self._in_robot():
             logger.write(markup, level, html=True)
 
-    def _table(self, rows: Sequence[Row], highlight: Message | None = None, title: str = "") -> str:
-        return html_table(rows, self._log_max_length, highlight, title, self._show)
+    def _table(
+        self,
+        rows: Sequence[Row],
+        highlight: Highlight = None,
+        title: str = "",
+        failed: bool = False,
+    ) -> str:
+        return html_table(rows, self._log_max_length, highlight, title, self._show, failed)
 
     def _warn(self, text: str) -> None:
         if self._in_robot():
@@ -120,10 +125,12 @@ class LibraryBase:
         self,
         summary: str,
         rows: Sequence[Row],
-        highlight: Message | None = None,
+        highlight: Highlight = None,
+        failed: bool = False,
     ) -> None:
         """One log entry: ``summary`` and a table of the messages sent and examined (the
-        newest :data:`LOG_WINDOW` at INFO, up to :data:`DEBUG_WINDOW` more at DEBUG)."""
+        newest :data:`LOG_WINDOW` at INFO, up to :data:`DEBUG_WINDOW` more at DEBUG);
+        ``highlight`` marks the message(s) that matched, in red when ``failed``."""
         if not self._logs("INFO"):
             return
         shown = rows[-LOG_WINDOW:]
@@ -131,12 +138,12 @@ class LibraryBase:
         if len(rows) > len(shown):
             note = f" ({len(shown)} newest of {len(rows)} shown; --loglevel DEBUG shows up to {DEBUG_WINDOW})"
         self._log_html(
-            self._table(shown, highlight, summary + note)
+            self._table(shown, highlight, summary + note, failed)
             if shown
             else html.escape(self._show(summary), quote=False)
         )
         if len(rows) > len(shown) and self._logs("DEBUG"):
-            self._log_html(self._table(rows[-DEBUG_WINDOW:], highlight, summary), "DEBUG")
+            self._log_html(self._table(rows[-DEBUG_WINDOW:], highlight, summary, failed), "DEBUG")
 
     def _report_dropped(self, connection: Connection) -> None:
         dropped = connection.history.take_dropped()

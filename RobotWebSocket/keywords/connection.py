@@ -30,6 +30,7 @@ from ..deadline import Deadline
 from ..errors import ConnectionAlreadyOpen, ConnectionFailed, InvalidArgument, WebSocketError
 from ..history import History
 from ..masking import is_secret, is_sensitive, mask_headers
+from ..waiting import Watch
 from .base import DEBUG_WINDOW, LibraryBase
 
 _DEFAULT_PING = timedelta(seconds=20)
@@ -305,13 +306,13 @@ class ConnectionKeywords(LibraryBase):
         conn = self._get(connection)
         deadline = Deadline(self._timeout_or_default(seconds(timeout, "timeout")))
         history = conn.history
-        while not history.closed:
-            if deadline.expired():
-                raise WebSocketError(
-                    f"Connection '{self._show(conn.name)}' is still {conn.state} after "
-                    f"waiting {deadline.timeout:g} s for it to close (timed out)."
-                )
-            history.wait_for_more(history.total, deadline.slice())
+        for _ in Watch(history, deadline, history.total):
+            pass  # Messages may still arrive; only the close ends this wait.
+        if not history.closed:
+            raise WebSocketError(
+                f"Connection '{self._show(conn.name)}' is still {conn.state} after "
+                f"waiting {deadline.timeout:g} s for it to close (timed out)."
+            )
         self._report_dropped(conn)
         result = {"code": conn.close_code, "reason": conn.close_reason or ""}
         self._log(f"Connection '{conn.name}' closed: {result}.")

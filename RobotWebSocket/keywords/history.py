@@ -13,6 +13,7 @@ from ..deadline import Deadline
 from ..errors import InvalidArgument, ReceiveFailed
 from ..extraction import message_matches
 from ..query import Query
+from ..waiting import MatchCounter, Watch
 from .base import LibraryBase
 
 _FORMATTABLE = ("receive", "send_and_receive", "receive_until", "should_not_receive")
@@ -23,7 +24,7 @@ class HistoryKeywords(LibraryBase):
         self,
         connection: str,
         expression: str | None = None,
-        assertion_operator: AssertionOperator | None = None,
+        assertion_operator: AssertionOperator | str | None = None,
         expected: Any = None,
         timeout: timedelta | None = None,
     ) -> int:
@@ -42,34 +43,35 @@ class HistoryKeywords(LibraryBase):
         | `Get Message Count` | ${WS} | $[?(@.type == "tick")] | >= | 3 | timeout=5s |
         """
         conn = self._get(connection)
-        counter = Query.build(expression, None, None)
-        operator_query = Query.build(None, assertion_operator, expected)
+        query = Query.build(expression, assertion_operator, expected)
         deadline = Deadline(self._timeout_or_default(seconds(timeout, "timeout")))
-        history = conn.history
         self._report_dropped(conn)
-        while True:
-            seen = history.total
-            messages = history.all()
-            if counter.expression is None:
-                count = len(messages)
-            else:
-                expr = counter.expression
-                count = sum(1 for m in messages if message_matches(expr, m, True))
-            holds, _, complaint = check(
-                count, operator_query.operator, expected, operator_query.message
+        expr = query.expression
+        # Each message is judged once, as it arrives: a wait for 200,000 messages must not
+        # recount the history at every wake-up.
+        counter = MatchCounter(
+            conn.history, None if expr is None else lambda m: bool(message_matches(expr, m))
+        )
+        count = counter.count
+        watch = Watch(conn.history, deadline, counter.seen)
+        holds, _, complaint = check(count, query.operator, query.expected, query.message)
+        if not holds:
+            for new in watch:
+                count = counter.add(new)
+                holds, _, complaint = check(count, query.operator, query.expected, query.message)
+                if holds:
+                    break
+        what = expr.source if expr is not None else "any message"
+        if holds:
+            self._log(f"'{conn.name}' holds {count} message(s) matching {what}.")
+            return count
+        why = "the connection closed" if watch.closed else f"timed out after {deadline.timeout:g} s"
+        raise ReceiveFailed(
+            self._show(
+                f"Get Message Count on '{conn.name}': {why}: the count of {what} is "
+                f"{count} ({complaint})."
             )
-            if holds:
-                self._log(f"'{conn.name}' holds {count} message(s) matching {counter.describe()}.")
-                return count
-            if deadline.expired() or (history.closed and history.total == seen):
-                raise ReceiveFailed(
-                    self._show(
-                        f"Get Message Count on '{conn.name}' timed out after "
-                        f"{deadline.timeout:g} s: the count of {counter.describe()} is "
-                        f"{count} ({complaint})."
-                    )
-                )
-            history.wait_for_more(seen, deadline.slice())
+        )
 
     def set_assertion_formatters(self, formatters: dict[str, list[str]]) -> dict[str, list[str]]:
         """Sets AssertionEngine formatters for the assertions of receiving keywords, and

@@ -12,14 +12,24 @@ from .._client import Connection
 from ..arguments import positive_int, seconds
 from ..deadline import Deadline
 from ..errors import ReceiveFailed
-from ..extraction import Extraction
+from ..extraction import Extraction, message_matches
+from ..failures import WaitFailure
 from ..formatting import Row, one_line, value_text
 from ..history import Message
 from ..query import Query, scan
+from ..waiting import Watch
 from .sending import SendingKeywords, encode
 
-#: Messages listed in a failure message (the newest); the log has the rest.
-FAILURE_WINDOW = 20
+#: What Robot passes for an assertion operator: a known operator, or the text given when it
+#: is not one (an ``expected`` written where the operator goes, see `Query.build`).
+Operator = AssertionOperator | str | None
+
+
+def _failed(sending: Future[Any] | None) -> Any:
+    """A stop condition for :class:`Watch`: the send went wrong."""
+    if sending is None:
+        return None
+    return lambda: sending.done() and not sending.cancelled() and sending.exception() is not None
 
 
 class ReceivingKeywords(SendingKeywords):
@@ -32,9 +42,9 @@ class ReceivingKeywords(SendingKeywords):
         deadline: Deadline,
         after: int | None = None,
         sending: Future[None] | None = None,
-    ) -> Extraction | None:
-        """Wait until ``query`` holds; ``None`` when the deadline passes or the connection
-        closed with nothing more to judge.
+    ) -> tuple[Extraction | None, Watch]:
+        """Wait until ``query`` holds; the extraction (``None`` when the wait ended first)
+        and the watch, which tells why it ended.
 
         With ``after`` only messages with a greater sequence number count (those that
         arrived after a send); without it the current window is judged first. With
@@ -45,61 +55,57 @@ class ReceivingKeywords(SendingKeywords):
             seen, earlier = history.snapshot(query.last)
             extraction = query.evaluate(earlier)
             if query.accept(extraction):
-                return extraction
+                return extraction, Watch(history, deadline, seen)
         else:
             seen, earlier = after, []
-        while True:
-            new = history.since(seen)
-            if new:
-                seen = new[-1].seq
-                hit = scan(query, earlier, new)
-                if hit is not None:
-                    return hit
-                earlier = (earlier + new)[-(query.last - 1) :] if query.last > 1 else []
-            if sending is not None and sending.done() and sending.exception() is not None:
-                return None
-            if deadline.expired() or (history.closed and history.total == seen):
-                return None
-            history.wait_for_more(seen, deadline.slice())
+        watch = Watch(history, deadline, seen, _failed(sending))
+        for new in watch:
+            hit = scan(query, earlier, new)
+            if hit is not None:
+                return hit, watch
+            earlier = (earlier + new)[-(query.last - 1) :] if query.last > 1 else []
+        return None, watch
 
     def _failure(
         self,
         keyword: str,
         conn: Connection,
         query: Query,
-        deadline: Deadline,
+        watch: Watch,
         window: list[Message],
+        last: int | None = None,
+        details: list[str] | None = None,
     ) -> ReceiveFailed:
-        if query.message:
-            return ReceiveFailed(self._show(self._custom(query)))
-        if conn.history.closed and not deadline.expired():
-            why = (
-                f"the connection closed (close code {conn.close_code}"
-                + (f", reason '{conn.close_reason}'" if conn.close_reason else "")
-                + f") after {deadline.elapsed():.2f} s"
+        """The failure of a wait, with the whole window in the log and the newest
+        messages in the (bounded) failure message."""
+        deadline = watch.deadline
+        closed = None
+        if watch.closed and not deadline.expired():
+            closed = f"close code {conn.close_code}" + (
+                f", reason '{conn.close_reason}'" if conn.close_reason else ""
             )
-        else:
-            why = f"timed out after {deadline.timeout:g} s"
-        lines = [
-            f"{keyword} on '{conn.name}' {why} waiting for {query.describe()} (last={query.last})."
-        ]
         latest = query.latest
+        failure = WaitFailure(
+            keyword=keyword,
+            connection=conn.name,
+            wanted=query.describe(),
+            waited=deadline.elapsed(),
+            timeout=deadline.timeout,
+            closed=closed,
+            last=last,
+            complaint=query.complaint if latest.found else "",
+            has_expression=query.expression is not None,
+            window=window,
+            details=details or [],
+        )
         if latest.found:
-            lines.append(
-                f"Last value: {value_text(latest.value, self._log_max_length)}"
-                + (f" ({query.complaint})" if query.complaint else "")
-                + "."
-            )
-        elif query.expression is not None:
-            lines.append("The expression matched no message.")
-        shown = window[-FAILURE_WINDOW:]
-        if shown:
-            more = f", {len(shown)} newest shown" if len(window) > len(shown) else ""
-            lines.append(f"Messages examined ({len(window)}{more}, newest last):")
-            lines.extend(f"  {one_line(m, self._log_max_length)}" for m in shown)
-        else:
-            lines.append("No message arrived.")
-        return ReceiveFailed(self._show("\n".join(lines)))
+            failure.value = latest.value
+        self._log_rows(
+            f"{failure.headline()} Messages examined:", [("received", m) for m in window]
+        )
+        if query.message:
+            return ReceiveFailed(self._show(self._custom(query)), failure)
+        return failure.error(self._show)
 
     def _custom(self, query: Query) -> str:
         text = query.message or ""
@@ -123,12 +129,19 @@ class ReceivingKeywords(SendingKeywords):
             source = f"message #{hit.message.seq}" if hit.message is not None else "the window"
             rows: list[Row] = [("sent", sent)] if sent is not None else []
             rows.extend(("received", m) for m in hit.window)
+            highlight: Message | list[Message] | None = hit.message
+            if query.all_matches and query.expression is not None:
+                # Every message that gave a value is highlighted, not just the newest.
+                expression = query.expression
+                highlight = [
+                    m for m in hit.window if message_matches(expression, m, query.one_message)
+                ] or hit.message
             self._log_rows(
                 f"{keyword} on '{conn.name}': {query.describe()} -> "
                 f"{value_text(hit.value, self._log_max_length)} from {source} "
                 f"after {deadline.elapsed():.3f} s.",
                 rows,
-                hit.message,
+                highlight,
             )
         return hit.value
 
@@ -138,7 +151,7 @@ class ReceivingKeywords(SendingKeywords):
         self,
         connection: str,
         expression: str | None = None,
-        assertion_operator: AssertionOperator | None = None,
+        assertion_operator: Operator = None,
         expected: Any = None,
         last: int = 1,
         timeout: timedelta | None = None,
@@ -189,9 +202,10 @@ class ReceivingKeywords(SendingKeywords):
             self._formatters.get("receive"),
         )
         deadline = Deadline(self._timeout_or_default(seconds(timeout, "timeout")))
-        hit = self._wait(conn, query, deadline)
+        hit, watch = self._wait(conn, query, deadline)
         if hit is None:
-            raise self._failure("Receive", conn, query, deadline, conn.history.last(query.last))
+            window = conn.history.last(query.last)
+            raise self._failure("Receive", conn, query, watch, window, query.last)
         return self._succeeded("Receive", conn, query, hit, deadline)
 
     def send_and_receive(
@@ -199,7 +213,7 @@ class ReceivingKeywords(SendingKeywords):
         connection: str,
         message: Any,
         expression: str | None = None,
-        assertion_operator: AssertionOperator | None = None,
+        assertion_operator: Operator = None,
         expected: Any = None,
         timeout: timedelta | None = None,
         binary: bool = False,
@@ -242,7 +256,7 @@ class ReceivingKeywords(SendingKeywords):
             written = sending.future
             if not (written.done() and written.exception() is not None):
                 conn.history.wait_for_more(before, deadline.slice())
-            hit = self._wait(conn, query, deadline, after=before, sending=sending.future)
+            hit, watch = self._wait(conn, query, deadline, after=before, sending=sending.future)
         except BaseException:
             sending.future.cancel()
             raise
@@ -251,16 +265,14 @@ class ReceivingKeywords(SendingKeywords):
         if hit is None:
             if sent is not None:
                 self._log_rows(f"Sent on '{conn.name}'.", [("sent", sent)])
-            raise self._failure(
-                "Send And Receive", conn, query, deadline, conn.history.since(before)
-            )
+            raise self._failure("Send And Receive", conn, query, watch, conn.history.since(before))
         return self._succeeded("Send And Receive", conn, query, hit, deadline, sent)
 
     def receive_until(
         self,
         connection: str,
         expression: str | None,
-        assertion_operator: AssertionOperator | None,
+        assertion_operator: Operator,
         expected: Any,
         send: Any = None,
         max_iterations: int = 10,
@@ -302,32 +314,29 @@ class ReceivingKeywords(SendingKeywords):
         )
         payload = None if send is None else encode(send, False)
         self._report_dropped(conn)
-        account = []
+        account: list[str] = []
         # Without ``send``, iterations after the first judge every message since the first
         # began: resuming from the total when the previous wait gave up would skip a
         # message that arrived in between.
         started = conn.history.total
         for iteration in range(1, iterations + 1):
             deadline = Deadline(step)
-            after: int | None
+            after = conn.history.total if payload is not None else None
             if payload is not None:
-                after = conn.history.total
                 self._send_payload(conn, payload, None)
-            else:
-                after = None if iteration == 1 else started
-            hit = self._wait(conn, query, deadline, after=after)
+            elif iteration > 1:
+                after = started
+            hit, watch = self._wait(conn, query, deadline, after=after)
             if hit is not None:
                 self._log(f"Condition met in iteration {iteration} of {iterations}.")
                 return self._succeeded("Receive Until", conn, query, hit, deadline)
-            latest = query.latest
-            seen = (
-                f"last value {value_text(latest.value, 200)}"
-                + (f" ({query.complaint})" if query.complaint else "")
-                if latest.found
-                else "no match"
+            account.append(f"  iteration {iteration}: {self._seen(query)}")
+            seen = conn.history.since(after) if after is not None else conn.history.last(query.last)
+            self._log_rows(
+                f"Receive Until on '{conn.name}', iteration {iteration}: {self._seen(query)}.",
+                [("received", m) for m in seen],
             )
-            account.append(f"  iteration {iteration}: {seen}")
-            if payload is None and conn.history.closed:
+            if payload is None and watch.closed:
                 break
         raise ReceiveFailed(
             self._show(
@@ -337,11 +346,21 @@ class ReceivingKeywords(SendingKeywords):
             )
         )
 
+    @staticmethod
+    def _seen(query: Query) -> str:
+        """What the last judged value was, for Receive Until's account."""
+        latest = query.latest
+        if not latest.found:
+            return "no match"
+        return f"last value {value_text(latest.value, 200)}" + (
+            f" ({query.complaint})" if query.complaint else ""
+        )
+
     def should_not_receive(
         self,
         connection: str,
         expression: str | None = None,
-        assertion_operator: AssertionOperator | None = None,
+        assertion_operator: Operator = None,
         expected: Any = None,
         within: timedelta = timedelta(seconds=1),
     ) -> None:
@@ -370,26 +389,21 @@ class ReceivingKeywords(SendingKeywords):
             formatters=self._formatters.get("should_not_receive"),
         )
         deadline = Deadline(seconds(within, "within", allow_none=False))
-        history = conn.history
         self._report_dropped(conn)
-        seen = history.total
-        while True:
-            for message in history.since(seen):
-                seen = message.seq
+        for new in Watch(conn.history, deadline, conn.history.total):
+            for message in new:
                 if query.judge_one(message):
-                    self._log_rows("Unexpected message:", [("received", message)], message)
+                    self._log_rows(
+                        "Unexpected message:", [("received", message)], message, failed=True
+                    )
                     raise ReceiveFailed(
                         self._show(
                             f"Should Not Receive on '{conn.name}': a message matching "
                             f"{query.describe()} arrived after {deadline.elapsed():.2f} s "
                             f"(within {deadline.timeout:g} s), value "
-                            f"{value_text(query.latest.value, self._log_max_length)}:\n  "
-                            + one_line(message, self._log_max_length)
+                            f"{value_text(query.latest.value, 500)}:\n  " + one_line(message, 500)
                         )
                     )
-            if deadline.expired() or (history.closed and history.total == seen):
-                break
-            history.wait_for_more(seen, deadline.slice())
         self._log(
             f"No message matching {query.describe()} arrived on '{conn.name}' "
             f"in {deadline.elapsed():.2f} s."

@@ -116,14 +116,7 @@ class SendingKeywords(ConnectionKeywords):
             raise self._closed_error(conn, "send on")
         limit = self._timeout_or_default(limit)
         started = time.time()
-        future = None
-        if conn.plain:
-            # While the loop waits for events, write from this thread: no thread wake-up.
-            future = self._loop.call_idle(conn.write_at_once, payload)
-            if future is not None and future.exception() is None and not future.result():
-                future = None  # The write buffer is full: the loop waits for it to drain.
-        if future is None:
-            future = self._loop.call(conn.send_soon, payload, limit)
+        future = self._loop.call(conn.send_soon, payload, limit)
         return Sending(future, payload, started, limit)
 
     def _finish_send(self, conn: Connection, sending: Sending) -> Message | None:

@@ -46,7 +46,7 @@ Negative Last
     Run Keyword And Expect Error    Argument 'last' must be a positive number, got -5.    Receive    ${WS}/echo    last=-5
 
 Unknown Assertion Operator
-    Run Keyword And Expect Error    *'assertion_operator' got value 'is about'*
+    Run Keyword And Expect Error    Unknown assertion operator 'is about'. Use one of:*
     ...    Receive    ${WS}/echo    $.a    is about    1
 
 Malformed JSONPath

@@ -1,0 +1,93 @@
+"""Failures of keywords that wait, as objects that carry their data. Pure.
+
+A :class:`WaitFailure` holds what the keyword waited for, on which connection, how long,
+why it stopped and the messages it examined; :meth:`WaitFailure.text` formats all of that in
+one place. The text is bounded (:data:`MAX_TEXT` characters) and keeps the newest messages,
+each cut to :data:`MESSAGE_CHARS`, because Robot cuts long failure messages from the end and
+the newest message is the one a reader needs. The log gets the full table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import ReceiveFailed
+from .formatting import cut, one_line, value_text
+from .history import Message
+
+#: Longest failure message, in characters.
+MAX_TEXT = 4000
+#: Characters of one message in a failure message.
+MESSAGE_CHARS = 300
+#: Characters of the last value seen.
+VALUE_CHARS = 500
+
+_UNSEEN = object()
+
+
+@dataclass
+class WaitFailure:
+    """Why a waiting keyword failed, with what it saw."""
+
+    keyword: str
+    connection: str
+    #: What was waited for: the query's description ("$.status == 'FILLED'").
+    wanted: str
+    #: Seconds waited.
+    waited: float
+    #: The keyword's timeout, or ``None`` when it ended for another reason.
+    timeout: float | None
+    #: How the connection closed, when that ended the wait ("close code 1000, reason 'bye'").
+    closed: str | None = None
+    #: The window size, for keywords that take ``last``.
+    last: int | None = None
+    #: The last value the expression gave, and the assertion's complaint about it.
+    value: Any = _UNSEEN
+    complaint: str = ""
+    #: Whether an expression was given (else "any message" was awaited).
+    has_expression: bool = False
+    window: Sequence[Message] = ()
+    #: Lines particular to the keyword (Receive Until's iterations).
+    details: list[str] = field(default_factory=list)
+
+    def headline(self) -> str:
+        if self.closed is not None:
+            why = f"the connection closed ({self.closed}) after {self.waited:.2f} s"
+        else:
+            why = f"timed out after {self.timeout:g} s"
+        window = f" (last={self.last})" if self.last not in (None, 1) else ""
+        return f"{self.keyword} on '{self.connection}': {why} waiting for {self.wanted}{window}."
+
+    def text(self, mask: Callable[[str], str] = str) -> str:
+        """The failure message, masked with ``mask`` and at most :data:`MAX_TEXT` long."""
+        lines = [self.headline(), *self.details]
+        if self.value is not _UNSEEN:
+            lines.append(
+                f"Last value: {value_text(self.value, VALUE_CHARS)}"
+                + (f" ({self.complaint})" if self.complaint else "")
+                + "."
+            )
+        elif self.has_expression:
+            lines.append("The expression matched no message.")
+        head = cut(mask("\n".join(lines)), MAX_TEXT // 2)
+        if not self.window:
+            return f"{head}\nNo message arrived."
+        shown: list[str] = []
+        budget = MAX_TEXT - len(head) - 80
+        for message in reversed(self.window):
+            line = "  " + mask(one_line(message, MESSAGE_CHARS))
+            if len(line) + 1 > budget:
+                break
+            shown.append(line)
+            budget -= len(line) + 1
+        shown.reverse()
+        count = len(self.window)
+        more = (
+            f", the newest {len(shown)} shown; the log has them all" if len(shown) < count else ""
+        )
+        return f"{head}\nMessages examined ({count}{more}, newest last):\n" + "\n".join(shown)
+
+    def error(self, mask: Callable[[str], str] = str) -> ReceiveFailed:
+        return ReceiveFailed(self.text(mask), self)
