@@ -1,0 +1,396 @@
+"""MQTT 3.1.1 over WebSocket, as a sans-I/O codec.
+
+MQTT runs over binary WebSocket messages as a byte stream: a packet may span messages and
+one message may hold several packets, so received bytes are buffered and cut into packets by
+their remaining length. The handshake is ``CONNECT`` / ``CONNACK``, the keep-alive is
+``PINGREQ`` / ``PINGRESP`` every ``keepalive`` seconds, the codec acknowledges QoS 1 and 2
+publishes itself, and a request is correlated through its packet id.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import struct
+from typing import Any
+
+from ..masking import reveal
+from .base import Codec, Frame, Output, Pending, ProtocolError, Received, undecodable
+
+CONNECT, CONNACK, PUBLISH, PUBACK, PUBREC, PUBREL, PUBCOMP = 1, 2, 3, 4, 5, 6, 7
+SUBSCRIBE, SUBACK, UNSUBSCRIBE, UNSUBACK, PINGREQ, PINGRESP, DISCONNECT = range(8, 15)
+_ORDER = "CONNECT CONNACK PUBLISH PUBACK PUBREC PUBREL PUBCOMP SUBSCRIBE SUBACK UNSUBSCRIBE"
+PACKET_NAMES = dict(enumerate(f"{_ORDER} UNSUBACK PINGREQ PINGRESP DISCONNECT".split(), 1))
+
+#: CONNACK return codes, as Connect reports a refusal.
+REFUSALS = {
+    1: "unacceptable protocol version",
+    2: "identifier rejected",
+    3: "server unavailable",
+    4: "bad user name or password",
+    5: "not authorized",
+}
+#: The acknowledgement that answers each kind of document a request may send.
+_REPLIES: dict[str, tuple[str, ...]] = {"subscribe": ("suback",), "unsubscribe": ("unsuback",)}
+INIT_KEYS = ("client_id", "username", "password", "keepalive", "clean_session")
+#: The largest remaining length that four length bytes can express.
+MAX_REMAINING = 268_435_455
+
+
+class MalformedPacket(ValueError):
+    """The buffered bytes are not an MQTT packet; the stream cannot be resynchronised."""
+
+
+def remaining_length(length: int) -> bytes:
+    """The variable-length encoding of a packet's remaining length (1 to 4 bytes)."""
+    if not 0 <= length <= MAX_REMAINING:
+        raise ProtocolError(f"an MQTT packet cannot be {length} bytes long")
+    encoded = bytearray()
+    while True:
+        length, digit = divmod(length, 128)
+        encoded.append(digit | (0x80 if length else 0))
+        if not length:
+            return bytes(encoded)
+
+
+def packet(kind: int, flags: int, body: bytes) -> bytes:
+    return bytes([kind << 4 | flags]) + remaining_length(len(body)) + body
+
+
+def utf8(text: str) -> bytes:
+    data = text.encode("utf-8")
+    if len(data) > 0xFFFF:
+        raise ProtocolError(f"an MQTT string is at most 65535 bytes: {text[:40]!r}...")
+    return struct.pack("!H", len(data)) + data
+
+
+def split_packet(buffer: bytes | bytearray) -> tuple[int, int, bytes, int] | None:
+    """The first whole packet in ``buffer`` as (type, flags, body, size), or ``None`` while it
+    is still incomplete. :class:`MalformedPacket` when its length is not valid."""
+    length, multiplier = 0, 1
+    for index in range(1, 5):
+        if index >= len(buffer):
+            return None
+        length += (buffer[index] & 0x7F) * multiplier
+        multiplier *= 128
+        if not buffer[index] & 0x80:
+            break
+    else:
+        raise MalformedPacket("remaining length is longer than four bytes")
+    start = index + 1
+    if len(buffer) < start + length:
+        return None
+    kind, flags = buffer[0] >> 4, buffer[0] & 0x0F
+    return kind, flags, bytes(buffer[start : start + length]), start + length
+
+
+def read_string(body: bytes, pos: int) -> tuple[str, int]:
+    if len(body) < pos + 2:
+        raise MalformedPacket("string length is cut short")
+    (size,) = struct.unpack_from("!H", body, pos)
+    end = pos + 2 + size
+    if len(body) < end:
+        raise MalformedPacket("string is cut short")
+    try:
+        return body[pos + 2 : end].decode("utf-8"), end
+    except UnicodeDecodeError as error:
+        raise MalformedPacket(f"string is not UTF-8: {error}") from None
+
+
+def packet_id(body: bytes, pos: int = 0) -> int:
+    if len(body) < pos + 2:
+        raise MalformedPacket("packet id is cut short")
+    return int(struct.unpack_from("!H", body, pos)[0])
+
+
+def decode_payload(payload: bytes) -> Any:
+    """JSON when the payload is JSON, else text when it is UTF-8, else the bytes."""
+    try:
+        text = payload.decode("utf-8")
+    except UnicodeDecodeError:
+        return payload
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def decode_publish(flags: int, body: bytes) -> dict[str, Any]:
+    qos = flags >> 1 & 3
+    if qos == 3:
+        raise MalformedPacket("PUBLISH with QoS 3")
+    topic, pos = read_string(body, 0)
+    ident = None
+    if qos:
+        ident, pos = packet_id(body, pos), pos + 2
+    return {
+        "type": "publish", "topic": topic, "payload": decode_payload(body[pos:]),
+        "qos": qos, "retain": bool(flags & 1), "dup": bool(flags & 8), "id": ident,
+    }  # fmt: skip
+
+
+def _flag(value: Any, name: str) -> bool:
+    value = reveal(value)
+    if isinstance(value, str) and value.strip().lower() in ("true", "false", "1", "0"):
+        return value.strip().lower() in ("true", "1")
+    if isinstance(value, (bool, int)):
+        return bool(value)
+    raise ProtocolError(f"MQTT {name} must be true or false, not {value!r}")
+
+
+def _number(value: Any, name: str, low: int, high: int) -> int:
+    value = reveal(value)
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = -1
+    if isinstance(value, bool) or str(number) != str(value).strip() or not low <= number <= high:
+        raise ProtocolError(f"MQTT {name} must be a whole number from {low} to {high}")
+    return number
+
+
+def _payload(value: Any) -> bytes:
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value)
+    if isinstance(value, str):
+        return value.encode("utf-8")
+    if value is None:
+        return b""
+    try:
+        return json.dumps(value).encode("utf-8")
+    except (TypeError, ValueError) as error:
+        raise ProtocolError(f"MQTT payload cannot be sent as JSON: {error}") from None
+
+
+def _topics(document: dict[str, Any]) -> list[str]:
+    topics = document.get("topics", document.get("topic"))
+    if isinstance(topics, str):
+        topics = [topics]
+    if (
+        not topics
+        or not isinstance(topics, list)
+        or not all(isinstance(topic, str) and topic for topic in topics)
+    ):
+        raise ProtocolError(f"MQTT {document['type']} needs topics: a list of topic filters")
+    return topics
+
+
+class Mqtt(Codec):
+    """MQTT 3.1.1: ``init`` has ``client_id``, ``username``, ``password``, ``keepalive`` and
+    ``clean_session``."""
+
+    name = "mqtt"
+    subprotocols = ("mqtt",)
+
+    def __init__(self, init: Any = None) -> None:
+        super().__init__(init)
+        if isinstance(init, str):
+            try:
+                init = json.loads(init)
+            except ValueError:
+                init = None
+        if self.init is not None and not isinstance(init, dict):
+            raise ProtocolError(f"MQTT init must be a dictionary with {', '.join(INIT_KEYS)}")
+        options = {key: reveal(value) for key, value in (init or {}).items()}
+        self._options = options
+        unknown = sorted(set(options) - set(INIT_KEYS))
+        if unknown:
+            raise ProtocolError(
+                f"MQTT init has no {', '.join(unknown)}: use {', '.join(INIT_KEYS)}"
+            )
+        self.keepalive = _number(options.get("keepalive", 60), "keepalive", 0, 0xFFFF)
+        self._connect = self._connect_packet(options)
+        self._buffer = bytearray()
+        self._next_id = 0
+        #: Ids of QoS 2 publishes received and not yet released: a resent one is not new.
+        self._receiving: set[int] = set()
+        self._ping_sent: float | None = None
+
+    def _connect_packet(self, options: dict[str, Any]) -> bytes:
+        # A client id of 23 letters and digits at most is one every server must accept.
+        client_id = options.get("client_id")
+        client_id = f"rws{secrets.token_hex(8)}" if client_id is None else str(client_id)
+        self.client_id = client_id
+        username, password = options.get("username"), options.get("password")
+        if password is not None and username is None:
+            raise ProtocolError("MQTT 3.1.1 cannot send a password without a username")
+        flags = 0x02 if _flag(options.get("clean_session", True), "clean_session") else 0
+        payload = utf8(client_id)
+        if username is not None:
+            flags |= 0x80
+            payload += utf8(str(username))
+        if password is not None:
+            flags |= 0x40
+            data = password if isinstance(password, bytes) else str(password).encode()
+            payload += struct.pack("!H", len(data)) + data
+        header = utf8("MQTT") + bytes([4, flags]) + struct.pack("!H", self.keepalive)
+        return packet(CONNECT, 0, header + payload)
+
+    def secrets(self) -> list[str]:
+        # The client id is not a credential, and brokers log it: masking it would only hide
+        # which client a log line is about.
+        values = (self._options.get(key) for key in ("username", "password"))
+        return [value for value in values if isinstance(value, str) and value]
+
+    def opened(self, subprotocol: str | None, now: float) -> Output:
+        return Output(send=[self._connect])
+
+    def receive(self, message: Frame, now: float) -> Output:
+        if isinstance(message, str):
+            return Output(documents=[undecodable(message, "MQTT is sent in binary messages")])
+        self._buffer += message
+        out = Output()
+        while self._buffer:
+            try:
+                found = split_packet(self._buffer)
+            except MalformedPacket as error:
+                out.documents.append(undecodable(bytes(self._buffer), error))
+                self._buffer.clear()
+                break
+            if found is None:
+                break
+            kind, flags, body, size = found
+            raw = bytes(self._buffer[:size])
+            del self._buffer[:size]
+            try:
+                out.extend(self._handle(kind, flags, body, raw, now))
+            except MalformedPacket as error:
+                out.documents.append(undecodable(raw, f"{PACKET_NAMES.get(kind)}: {error}"))
+        return out
+
+    def _handle(self, kind: int, flags: int, body: bytes, raw: bytes, now: float) -> Output:
+        if kind == CONNACK:
+            return self._connack(body, raw)
+        if kind == PUBLISH:
+            return self._publish(flags, body, raw)
+        if kind == PUBREC:
+            # The second step of our own QoS 2 publish: release it.
+            return Output(send=[packet(PUBREL, 2, struct.pack("!H", packet_id(body)))])
+        if kind == PUBREL:
+            ident = packet_id(body)
+            self._receiving.discard(ident)
+            return Output(send=[packet(PUBCOMP, 0, struct.pack("!H", ident))])
+        if kind == PINGRESP:
+            self._ping_sent = None
+            return Output()
+        if kind in (PUBACK, PUBCOMP, UNSUBACK):
+            document = {"type": PACKET_NAMES[kind].lower(), "id": packet_id(body)}
+            return Output(documents=[Received(document, raw)])
+        if kind == SUBACK:
+            document = {"type": "suback", "id": packet_id(body), "granted": list(body[2:])}
+            return Output(documents=[Received(document, raw)])
+        name = PACKET_NAMES.get(kind, f"packet type {kind}")
+        return Output(documents=[undecodable(raw, f"a server does not send {name}")])
+
+    def _connack(self, body: bytes, raw: bytes) -> Output:
+        if len(body) != 2:
+            raise MalformedPacket("CONNACK is two bytes long")
+        present, code = bool(body[0] & 1), body[1]
+        if self.ready:
+            document = {"type": "connack", "session_present": present, "code": code}
+            return Output(documents=[Received(document, raw)])
+        if code:
+            return Output(refused=REFUSALS.get(code, f"CONNACK return code {code}"))
+        self.ready, self.session = True, present
+        self.tick_interval = float(self.keepalive) if self.keepalive else None
+        return Output(ready=True)
+
+    def _publish(self, flags: int, body: bytes, raw: bytes) -> Output:
+        document = decode_publish(flags, body)
+        ident, out = document["id"], Output()
+        if document["qos"] == 1:
+            out.send.append(packet(PUBACK, 0, struct.pack("!H", ident)))
+        elif document["qos"] == 2:
+            out.send.append(packet(PUBREC, 0, struct.pack("!H", ident)))
+            # A QoS 2 publish is delivered once: a resend before PUBREL is not a new message.
+            if ident in self._receiving:
+                return out
+            self._receiving.add(ident)
+        out.documents.append(Received(document, raw))
+        return out
+
+    def tick(self, now: float) -> Output:
+        if self._ping_sent is not None and now - self._ping_sent >= self.keepalive:
+            silent = now - self._ping_sent
+            return Output(close=(1002, f"MQTT server did not answer PINGREQ in {silent:.1f} s"))
+        if self._ping_sent is None:
+            self._ping_sent = now
+        return Output(send=[packet(PINGREQ, 0, b"")])
+
+    def _fresh_id(self) -> int:
+        self._next_id = self._next_id % 0xFFFF + 1
+        return self._next_id
+
+    def _document(self, document: Any) -> dict[str, Any]:
+        if isinstance(document, (str, bytes)):
+            try:
+                document = json.loads(document)
+            except ValueError:
+                document = None
+        if not isinstance(document, dict):
+            raise ProtocolError("an MQTT document is a dictionary (or its JSON) with a type")
+        document = {"type": "publish", **document}
+        document["type"] = str(document["type"]).lower()
+        return document
+
+    def _packet(self, document: dict[str, Any], ident: int | None) -> bytes:
+        kind = document["type"]
+        if kind == "publish":
+            return self._publish_packet(document, ident)
+        if kind == "subscribe":
+            qos = _number(document.get("qos", 0), "qos", 0, 2)
+            body = b"".join(utf8(topic) + bytes([qos]) for topic in _topics(document))
+            return packet(SUBSCRIBE, 2, struct.pack("!H", ident or self._fresh_id()) + body)
+        if kind == "unsubscribe":
+            body = b"".join(utf8(topic) for topic in _topics(document))
+            return packet(UNSUBSCRIBE, 2, struct.pack("!H", ident or self._fresh_id()) + body)
+        if kind in ("pingreq", "disconnect"):
+            return packet(PINGREQ if kind == "pingreq" else DISCONNECT, 0, b"")
+        raise ProtocolError(
+            f"MQTT cannot send type {kind!r}: use publish, subscribe, unsubscribe, "
+            "pingreq or disconnect"
+        )
+
+    def _publish_packet(self, document: dict[str, Any], ident: int | None) -> bytes:
+        topic = document.get("topic")
+        if not isinstance(topic, str) or not topic or "#" in topic or "+" in topic:
+            raise ProtocolError(f"MQTT publish needs a topic without wildcards, not {topic!r}")
+        qos = _number(document.get("qos", 0), "qos", 0, 2)
+        flags = qos << 1 | _flag(document.get("retain", False), "retain")
+        if _flag(document.get("dup", False), "dup"):
+            flags |= 8
+        body = utf8(topic)
+        if qos:
+            if ident is None and document.get("id") is not None:
+                ident = _number(document["id"], "id", 1, 0xFFFF)
+            body += struct.pack("!H", ident or self._fresh_id())
+        return packet(PUBLISH, flags, body + _payload(document.get("payload")))
+
+    def encode(self, document: Any) -> list[Frame]:
+        return [self._packet(self._document(document), None)]
+
+    def request(self, document: Any) -> tuple[list[Frame], Pending]:
+        document = self._document(document)
+        kind = document["type"]
+        replies = _REPLIES.get(kind)
+        if kind == "publish":
+            qos = _number(document.get("qos", 0), "qos", 0, 2)
+            if not qos:
+                raise ProtocolError(
+                    "an MQTT publish with QoS 0 has no reply: use Send, or give qos 1 or 2"
+                )
+            # A broker without QoS 2 (RabbitMQ) grants QoS 1 and answers with PUBACK.
+            replies = ("puback",) if qos == 1 else ("pubcomp", "puback")
+        if replies is None:
+            raise ProtocolError(f"an MQTT {kind} has no reply to wait for")
+        ident = self._fresh_id()
+        frames: list[Frame] = [self._packet(document, ident)]
+
+        def is_reply(reply: Any) -> bool:
+            return (
+                isinstance(reply, dict)
+                and reply.get("type") in replies
+                and reply.get("id") == ident
+            )
+
+        return frames, is_reply

@@ -1,0 +1,386 @@
+"""The MQTT 3.1.1 codec, fed packets as a broker (mosquitto) sends them."""
+
+from __future__ import annotations
+
+import json
+import struct
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from RobotWebSocket.protocols import ProtocolError, codec_class
+from RobotWebSocket.protocols.mqtt import (
+    Mqtt,
+    decode_payload,
+    packet,
+    remaining_length,
+    split_packet,
+)
+
+CONNACK_OK = b"\x20\x02\x00\x00"
+PINGREQ, PINGRESP = b"\xc0\x00", b"\xd0\x00"
+
+
+def connected(init=None, now=0.0):
+    codec = Mqtt(init)
+    codec.opened("mqtt", now)
+    assert codec.receive(CONNACK_OK, now).ready
+    return codec
+
+
+def publish(topic, payload, qos=0, ident=None, flags=0):
+    body = struct.pack("!H", len(topic)) + topic.encode()
+    if qos:
+        body += struct.pack("!H", ident)
+    return packet(3, qos << 1 | flags, body + payload)
+
+
+def read_connect(data):
+    """The fields of a CONNECT packet, read back."""
+    kind, _, body, size = split_packet(data)
+    assert kind == 1 and size == len(data)
+    assert body[:7] == b"\x00\x04MQTT\x04"
+    flags, keepalive = body[7], struct.unpack("!H", body[8:10])[0]
+    fields, pos = [], 10
+    while pos < len(body):
+        (length,) = struct.unpack_from("!H", body, pos)
+        fields.append(body[pos + 2 : pos + 2 + length].decode())
+        pos += 2 + length
+    return flags, keepalive, fields
+
+
+def test_the_table_names_the_codec():
+    assert codec_class("mqtt") is Mqtt
+    assert Mqtt.subprotocols == ("mqtt",)
+
+
+def test_connect_has_a_generated_client_id_clean_session_and_keepalive():
+    codec = Mqtt()
+    [frame] = codec.opened("mqtt", 0.0).send
+    flags, keepalive, fields = read_connect(frame)
+    assert (flags, keepalive) == (0x02, 60)
+    assert fields == [codec.client_id]
+    assert codec.client_id.isalnum() and 1 <= len(codec.client_id) <= 23
+    assert Mqtt().client_id != codec.client_id
+
+
+def test_connect_carries_init_credentials_and_options():
+    codec = Mqtt(
+        {
+            "client_id": "c1",
+            "username": "u",
+            "password": "p",
+            "keepalive": "30",
+            "clean_session": "false",
+        }
+    )
+    flags, keepalive, fields = read_connect(codec.opened("mqtt", 0.0).send[0])
+    assert (flags, keepalive, fields) == (0xC0, 30, ["c1", "u", "p"])
+    assert codec.secrets() == ["u", "p"]
+
+
+def test_an_empty_client_id_is_sent_as_given():
+    _, _, fields = read_connect(Mqtt({"client_id": ""}).opened("mqtt", 0.0).send[0])
+    assert fields == [""]
+
+
+@pytest.mark.parametrize(
+    "init, words",
+    [
+        ({"password": "p"}, "without a username"),
+        ({"keepalive": -1}, "keepalive must be a whole number"),
+        ({"keepalive": "soon"}, "keepalive must be a whole number"),
+        ({"clean_session": "maybe"}, "clean_session must be true or false"),
+        ({"clientid": "x"}, "has no clientid"),
+        ("not json", "dictionary"),
+    ],
+)
+def test_unusable_init_is_refused_with_a_reason(init, words):
+    with pytest.raises(ProtocolError, match=words):
+        Mqtt(init)
+
+
+def test_connack_accepted_makes_the_session_with_the_session_present_flag():
+    codec = Mqtt({"keepalive": 10})
+    codec.opened("mqtt", 0.0)
+    out = codec.receive(b"\x20\x02\x01\x00", 0.0)
+    assert out.ready and out.documents == []
+    assert codec.session is True
+    assert codec.tick_interval == 10.0
+
+
+@pytest.mark.parametrize(
+    "code, name",
+    [
+        (1, "unacceptable protocol version"),
+        (2, "identifier rejected"),
+        (3, "server unavailable"),
+        (4, "bad user name or password"),
+        (5, "not authorized"),
+        (9, "CONNACK return code 9"),
+    ],
+)
+def test_connack_refusal_is_named(code, name):
+    codec = Mqtt()
+    codec.opened("mqtt", 0.0)
+    out = codec.receive(bytes([0x20, 2, 0, code]), 0.0)
+    assert out.refused == name and not out.ready and not codec.ready
+
+
+def test_keepalive_zero_has_no_ticks():
+    assert connected({"keepalive": 0}).tick_interval is None
+
+
+def test_pingreq_every_tick_and_pingresp_is_never_a_document():
+    codec = connected({"keepalive": 5})
+    assert codec.tick(5.0).send == [PINGREQ]
+    assert codec.receive(PINGRESP, 5.01).documents == []
+    assert codec.tick(10.0).send == [PINGREQ]
+
+
+def test_a_server_that_does_not_answer_pingreq_is_closed():
+    codec = connected({"keepalive": 5})
+    codec.tick(5.0)
+    out = codec.tick(10.0)
+    assert out.close is not None and out.close[0] == 1002 and "PINGREQ" in out.close[1]
+
+
+def test_a_publish_becomes_a_document_with_json_text_or_bytes_payload():
+    codec = connected()
+    out = codec.receive(publish("a/b", b'{"x": 1}', flags=1), 1.0)
+    assert out.documents[0].document == {
+        "type": "publish", "topic": "a/b", "payload": {"x": 1},
+        "qos": 0, "retain": True, "dup": False, "id": None,
+    }  # fmt: skip
+    assert out.send == []
+    assert codec.receive(publish("t", b"hello"), 1.0).documents[0].document["payload"] == "hello"
+    assert codec.receive(publish("t", b"\xff"), 1.0).documents[0].document["payload"] == b"\xff"
+    assert codec.receive(publish("t", b""), 1.0).documents[0].document["payload"] == ""
+
+
+def test_a_qos_1_publish_is_acknowledged():
+    codec = connected()
+    out = codec.receive(publish("t", b"x", qos=1, ident=7, flags=8), 1.0)
+    assert out.send == [b"\x40\x02\x00\x07"]
+    assert out.documents[0].document["id"] == 7 and out.documents[0].document["dup"] is True
+
+
+def test_a_qos_2_publish_is_received_released_and_completed_once():
+    codec = connected()
+    out = codec.receive(publish("t", b"x", qos=2, ident=9), 1.0)
+    assert out.send == [b"\x50\x02\x00\x09"]
+    assert len(out.documents) == 1
+    # The server resends before it got our PUBREC: acknowledged again, not delivered twice.
+    again = codec.receive(publish("t", b"x", qos=2, ident=9, flags=8), 1.0)
+    assert again.send == [b"\x50\x02\x00\x09"] and again.documents == []
+    released = codec.receive(b"\x62\x02\x00\x09", 1.0)
+    assert released.send == [b"\x70\x02\x00\x09"] and released.documents == []
+    assert len(codec.receive(publish("t", b"y", qos=2, ident=9), 1.0).documents) == 1
+
+
+def test_our_qos_2_publish_is_released_on_pubrec():
+    codec = connected()
+    out = codec.receive(b"\x50\x02\x00\x03", 1.0)
+    assert out.send == [b"\x62\x02\x00\x03"] and out.documents == []
+
+
+def test_acknowledgements_are_documents_with_their_packet_id():
+    codec = connected()
+    message = (
+        b"\x40\x02\x00\x01"
+        + b"\x70\x02\x00\x02"
+        + b"\xb0\x02\x00\x03"
+        + b"\x90\x04\x00\x04\x01\x80"
+    )
+    documents = [item.document for item in codec.receive(message, 1.0).documents]
+    assert documents == [
+        {"type": "puback", "id": 1},
+        {"type": "pubcomp", "id": 2},
+        {"type": "unsuback", "id": 3},
+        {"type": "suback", "id": 4, "granted": [1, 128]},
+    ]
+
+
+def test_a_packet_split_across_messages_is_put_back_together():
+    codec = connected()
+    data = publish("topic", b"p" * 300, qos=1, ident=1)
+    assert codec.receive(data[:1], 1.0).documents == []
+    assert codec.receive(data[1:2], 1.0).documents == []
+    out = codec.receive(data[2:] + PINGRESP + data[:3], 1.0)
+    assert [item.raw for item in out.documents] == [data]
+    assert codec.receive(data[3:], 1.0).documents[0].document["payload"] == "p" * 300
+
+
+@pytest.mark.parametrize(
+    "message, words",
+    [
+        ("text", "binary messages"),
+        (b"\x30\xff\xff\xff\xff\x01", "longer than four bytes"),
+        (b"\x36\x03\x00\x01t", "QoS 3"),
+        (b"\x30\x02\x00\x05", "cut short"),
+        (b"\x30\x03\x00\x01\xff", "not UTF-8"),
+        (b"\x40\x01\x00", "packet id is cut short"),
+        (b"\x20\x03\x00\x00\x00", "two bytes"),
+        (b"\x80\x00", "does not send SUBSCRIBE"),
+        (b"\x00\x00", "packet type 0"),
+    ],
+)
+def test_a_packet_that_does_not_decode_is_kept_as_undecodable(message, words):
+    codec = connected()
+    [item] = codec.receive(message, 1.0).documents
+    assert item.document["type"] == "undecodable" and words in item.document["error"]
+
+
+def test_a_malformed_packet_leaves_the_following_ones_readable():
+    codec = connected()
+    out = codec.receive(b"\x80\x00" + publish("t", b"ok"), 1.0)
+    assert out.documents[0].document["type"] == "undecodable"
+    assert out.documents[1].document["payload"] == "ok"
+
+
+def test_encode_publish_with_json_text_and_bytes_payloads():
+    codec = connected()
+    assert codec.encode({"topic": "a", "payload": {"x": 1}}) == [publish("a", b'{"x": 1}')]
+    assert codec.encode({"topic": "a", "payload": "hi", "retain": True}) == [
+        publish("a", b"hi", flags=1)
+    ]
+    assert codec.encode('{"type": "publish", "topic": "a", "payload": "\\u00e9"}') == [
+        publish("a", "é".encode())
+    ]
+    assert codec.encode({"topic": "a", "payload": b"\x00\xff", "qos": 1}) == [
+        publish("a", b"\x00\xff", qos=1, ident=1)
+    ]
+    assert codec.encode({"topic": "a", "qos": "2"}) == [publish("a", b"", qos=2, ident=2)]
+
+
+def test_encode_subscribe_unsubscribe_and_control_packets():
+    codec = connected()
+    [subscribe] = codec.encode({"type": "subscribe", "topics": ["a/#", "b/+"], "qos": 1})
+    assert subscribe == b"\x82\x0e\x00\x01\x00\x03a/#\x01\x00\x03b/+\x01"
+    [unsubscribe] = codec.encode({"type": "unsubscribe", "topic": "a/#"})
+    assert unsubscribe == b"\xa2\x07\x00\x02\x00\x03a/#"
+    assert codec.encode({"type": "pingreq"}) == [PINGREQ]
+    assert codec.encode({"type": "DISCONNECT"}) == [b"\xe0\x00"]
+
+
+@pytest.mark.parametrize(
+    "document, words",
+    [
+        ("not json", "dictionary"),
+        ({"topic": "a/#"}, "without wildcards"),
+        ({"payload": "x"}, "needs a topic"),
+        ({"topic": "a", "qos": 3}, "qos must be"),
+        ({"type": "subscribe", "topics": []}, "needs topics"),
+        ({"type": "subscribe", "topics": [1]}, "needs topics"),
+        ({"type": "connect"}, "cannot send type 'connect'"),
+        ({"topic": "a", "payload": {1, 2}}, "cannot be sent as JSON"),
+    ],
+)
+def test_encode_refuses_what_is_not_an_mqtt_document(document, words):
+    with pytest.raises(ProtocolError, match=words):
+        connected().encode(document)
+
+
+def test_packet_ids_run_from_1_to_65535_and_wrap():
+    codec = connected()
+    codec._next_id = 65534
+    ids = [split_packet(codec.encode({"topic": "a", "qos": 1})[0])[2][3:5] for _ in range(3)]
+    assert ids == [b"\xff\xff", b"\x00\x01", b"\x00\x02"]
+
+
+def test_request_correlates_by_packet_id_and_kind():
+    codec = connected()
+    _, suback = codec.request({"type": "subscribe", "topics": ["a"], "qos": 1})
+    _, puback = codec.request({"topic": "a", "payload": 1, "qos": 1})
+    _, pubcomp = codec.request({"topic": "a", "payload": 2, "qos": 2})
+    _, unsuback = codec.request({"type": "unsubscribe", "topics": ["a"]})
+    assert suback({"type": "suback", "id": 1, "granted": [1]})
+    assert not suback({"type": "puback", "id": 1})
+    assert puback({"type": "puback", "id": 2}) and not puback({"type": "puback", "id": 3})
+    assert pubcomp({"type": "pubcomp", "id": 3})
+    # A broker without QoS 2 answers with PUBACK.
+    assert pubcomp({"type": "puback", "id": 3})
+    assert unsuback({"type": "unsuback", "id": 4}) and not unsuback([4])
+
+
+def test_a_qos_0_publish_has_no_reply():
+    with pytest.raises(ProtocolError, match="QoS 0 has no reply"):
+        connected().request({"topic": "a", "payload": "x"})
+    with pytest.raises(ProtocolError, match="no reply"):
+        connected().request({"type": "disconnect"})
+
+
+@pytest.mark.parametrize(
+    "length, encoded",
+    [
+        (0, b"\x00"),
+        (127, b"\x7f"),
+        (128, b"\x80\x01"),
+        (16383, b"\xff\x7f"),
+        (16384, b"\x80\x80\x01"),
+        (2097151, b"\xff\xff\x7f"),
+        (2097152, b"\x80\x80\x80\x01"),
+        (268435455, b"\xff\xff\xff\x7f"),
+    ],
+)
+def test_remaining_length_uses_one_to_four_bytes(length, encoded):
+    assert remaining_length(length) == encoded
+
+
+def test_a_remaining_length_past_four_bytes_cannot_be_sent():
+    with pytest.raises(ProtocolError, match="cannot be 268435456 bytes"):
+        remaining_length(268435456)
+
+
+@given(st.lists(st.binary(), max_size=5))
+def test_decoding_arbitrary_messages_never_raises(messages):
+    codec = connected()
+    for message in messages:
+        for item in codec.receive(message, 1.0).documents:
+            assert isinstance(item.document, dict)
+
+
+@given(st.text(st.characters(blacklist_categories=("Cs",))))
+def test_decoding_arbitrary_text_never_raises(message):
+    codec = connected()
+    assert codec.receive(message, 1.0).documents[0].document["type"] == "undecodable"
+
+
+_topic = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="#+"), min_size=1)
+
+
+@given(
+    _topic,
+    st.one_of(st.binary(), st.text(), st.dictionaries(st.text(), st.integers())),
+    st.integers(0, 2),
+    st.booleans(),
+    st.lists(st.integers(1, 5), max_size=3),
+)
+def test_what_is_encoded_decodes_to_the_same_publish(topic, payload, qos, retain, cuts):
+    sender, receiver = connected(), connected()
+    [data] = sender.encode({"topic": topic, "payload": payload, "qos": qos, "retain": retain})
+    documents = []
+    # Cut the packet anywhere: the receiver must put it back together.
+    pieces, rest = [], data
+    for cut in cuts:
+        pieces.append(rest[:cut])
+        rest = rest[cut:]
+    for piece in [*pieces, rest]:
+        documents += [item.document for item in receiver.receive(piece, 1.0).documents]
+    [document] = documents
+    assert (document["topic"], document["qos"], document["retain"]) == (topic, qos, retain)
+    assert (document["id"] is None) == (qos == 0)
+    if isinstance(payload, bytes):
+        assert document["payload"] == decode_payload(payload)
+    elif isinstance(payload, str):
+        assert document["payload"] in (payload, _json_or(payload))
+    else:
+        assert document["payload"] == payload
+
+
+def _json_or(text):
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
