@@ -64,7 +64,10 @@ def test_sigint_during_a_wait_stops_robot_promptly_with_valid_output(tmp_path, s
     status = next(root.iter("test")).find("status")
     assert status.get("status") == "FAIL"
     assert "Execution terminated by signal" in (status.text or "")
-    assert stopped_after < 30
+    # Receive waits in slices of about 0.1 s, so Robot's signal handler stops it almost at
+    # once; a wait that ignored the signal would run on towards its 120 s timeout.
+    print(f"robot stopped {stopped_after:.2f} s after SIGINT")
+    assert stopped_after < 5, f"robot took {stopped_after:.1f} s to stop after SIGINT"
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
