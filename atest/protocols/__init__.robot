@@ -1,0 +1,8 @@
+*** Settings ***
+Documentation       Protocols over WebSocket (``protocol=`` of ``Connect``) against real servers.
+...                 RabbitMQ takes about ten seconds to start, so one node, started here, serves
+...                 every suite in this folder; pabot keeps the folder in one process
+...                 (``atest/pabot-ordering.txt``).
+Library             ../resources/Brokers.py
+Suite Setup         Start RabbitMQ
+Suite Teardown      Stop RabbitMQ
