@@ -11,7 +11,8 @@ from ._loop import register_closer
 from ._version import __version__
 from .arguments import positive_int, seconds
 from .keywords.history import HistoryKeywords
-from .keywords.receiving import ReceivingKeywords
+from .keywords.protocol import ProtocolKeywords
+from .keywords.rules import RuleKeywords
 from .keywords.validation import ValidationKeywords
 
 __all__ = ["RobotWebSocket", "__version__"]
@@ -29,7 +30,7 @@ class _SuiteListener:
         self.library._close_owned_by(result.id)
 
 
-class RobotWebSocket(ReceivingKeywords, HistoryKeywords, ValidationKeywords):
+class RobotWebSocket(ProtocolKeywords, RuleKeywords, HistoryKeywords, ValidationKeywords):
     """RobotWebSocket tests WebSocket servers: it connects, sends, keeps every message it
     receives, and extracts, asserts and waits on them.
 

@@ -1,164 +1,51 @@
-"""One WebSocket connection on the loop thread: open, record messages, send, close.
+"""One named connection on the loop thread: open, take in messages, send, close.
 
-Everything protocol-level (pings, the close handshake, framing, compression, TLS, proxies)
-is websockets' own. Two things are done here instead of through websockets' public
-coroutines, because each cost a loop iteration and a task on every message
-(docs/performance.md):
+Every message a connection receives goes through :meth:`Connection.deliver`, on the loop,
+in arrival order: a protocol codec decodes it (answering its keep-alives), the message rules
+reply to it or ignore it, and what is left enters the history. Rules and codecs act before
+the next message is handled and whatever keyword the test is in. Nothing here logs: it
+records (``events``, ``problems``), and the next keyword that reads the connection writes
+the log.
 
-* A message goes into the :class:`History` as soon as websockets has parsed its last frame
-  (:meth:`_Client.process_event`), instead of being queued for a reader task that
-  ``async for`` wakes one message at a time.
-* A send that websockets would not have to wait for (connection open, no fragmented send
-  going on, write buffer below its limit) is written at once by a loop callback
-  (:meth:`_Client.rws_write_now`). Any other send goes through websockets' own ``send()``,
-  which waits for the buffer to drain.
-
-Reads from a plain socket are also sized to the messages (:meth:`_Client.data_received`).
-
-Everything here runs on the loop thread only. It uses websockets' documented extension
-point (``create_connection``, a ``ClientConnection`` subclass) and a few of its connection
-internals; ``utest/test_client.py`` checks them against the installed version.
+The websockets side (message delivery, writing at once) is in :mod:`._wire`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
+import json
 import time
+from collections import deque
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
-from websockets.asyncio.client import ClientConnection, connect
-from websockets.frames import DATA_OPCODES, Close, CloseCode, Frame, Opcode
+from websockets.asyncio.client import connect
+from websockets.frames import Close, CloseCode
 from websockets.protocol import State
 
-from .history import History
+from ._wire import _FRAGMENTING, MAX_FRAGMENTS, READ_BIG, READ_SMALL, WIRE_LOGGER, _Client
+from .history import History, Message
+from .protocols.base import Codec, Frame, Output
+from .rules import Reaction, Rule, RuleSet
+
+__all__ = ["Connection", "_Client", "_FRAGMENTING", "MAX_FRAGMENTS", "READ_BIG", "READ_SMALL"]
 
 _timeout = getattr(asyncio, "timeout", None)
 
-#: websockets' logger for our connections. Its frame-by-frame DEBUG trace would copy every
-#: message, credentials included, into any handler that Robot or a listener attaches, so it
-#: stops at INFO unless someone sets its level on purpose.
-WIRE_LOGGER = logging.getLogger("RobotWebSocket.websockets")
-if WIRE_LOGGER.level == logging.NOTSET:
-    WIRE_LOGGER.setLevel(logging.INFO)
-
-#: Bytes asyncio reads from a plain socket at once: its default for big messages, less for
-#: small ones. websockets parses all the frames of a read in one callback, during which the
-#: loop serves no other connection: a 256 KiB read of 100-byte messages kept it busy for up
-#: to 30 ms under a flood, while 16 KiB reads of 16 KiB messages cost a third of ingestion
-#: speed (docs/performance.md).
-READ_BIG, READ_SMALL = 256 * 1024, 16 * 1024
-#: Messages at most this big on average in a read make the next reads small.
-SMALL_MESSAGE = 1024
-
-#: Fragments one message may have, as in websockets' own message assembler: without a
-#: limit, a stream of empty continuation frames would grow a list without bound.
-MAX_FRAGMENTS = 4096
+#: Rule events kept for the next keyword's log.
+EVENTS_KEPT = 1000
 
 
-#: websockets' name for the future that marks a fragmented send going on: 16 and newer
-#: call it ``send_in_progress``, 15 ``fragmented_send_waiter``. A connection that has
-#: neither (a websockets we were not tested with) never writes at once.
-_FRAGMENTING = ("send_in_progress", "fragmented_send_waiter")
+class SessionRefused(Exception):
+    """The server refused the protocol session; the message is the server's words."""
 
 
-def _fragmenting(ws: ClientConnection) -> bool:
-    """Whether a fragmented send is going on (or we cannot tell)."""
-    for name in _FRAGMENTING:
-        if hasattr(ws, name):
-            return getattr(ws, name) is not None
-    return True
+class SessionLost(Exception):
+    """The connection closed before the protocol session was up."""
 
 
-class _Client(ClientConnection):
-    """websockets' asyncio client connection, wired to one :class:`History`. Its own
-    names start with ``rws_``, so as not to collide with websockets' attributes."""
-
-    def __init__(self, *args: Any, history: History, on_lost: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.rws_history = history
-        self.rws_on_lost = on_lost
-        self.rws_fragments: list[Any] = []
-        self.rws_text = False
-        self.rws_failed = False
-        #: Whether reads are sized to the messages (plain TCP; set once connected).
-        self.rws_sized = False
-
-    def data_received(self, data: bytes) -> None:
-        history = self.rws_history
-        before = history.total
-        super().data_received(data)
-        if self.rws_sized:
-            count = history.total - before
-            small = count > 0 and len(data) <= count * SMALL_MESSAGE
-            self.transport.max_size = READ_SMALL if small else READ_BIG  # type: ignore[attr-defined]
-
-    def process_event(self, event: Any) -> None:
-        """Append each complete data message to the history as its last frame is parsed
-        (on the loop, inside ``data_received``); everything else is websockets' own."""
-        if not isinstance(event, Frame) or event.opcode not in DATA_OPCODES:
-            super().process_event(event)
-            return
-        if self.rws_failed:  # What follows a frame we failed the connection for is dropped.
-            return
-        if event.opcode is not Opcode.CONT:
-            self.rws_text = event.opcode is Opcode.TEXT
-            if event.fin:
-                self.rws_deliver(event.data)
-                return
-        self.rws_fragments.append(event.data)
-        if len(self.rws_fragments) > MAX_FRAGMENTS:
-            self.rws_fail(CloseCode.MESSAGE_TOO_BIG, f"more than {MAX_FRAGMENTS} fragments")
-        elif event.fin:
-            data = b"".join(self.rws_fragments)
-            self.rws_fragments = []
-            self.rws_deliver(data)
-
-    def rws_deliver(self, data: Any) -> None:
-        if not self.rws_text:
-            self.rws_history.append(bytes(data))
-            return
-        try:
-            text = str(data, "utf-8")
-        except UnicodeDecodeError as error:
-            self.rws_fail(CloseCode.INVALID_DATA, f"{error.reason} at position {error.start}")
-            return
-        self.rws_history.append(text)
-
-    def rws_fail(self, code: int, reason: str) -> None:
-        """Fail the connection as websockets' ``recv()`` would (a close frame with ``code``)."""
-        self.rws_failed = True
-        self.rws_fragments = []
-        if self.protocol.state is State.OPEN:
-            self.protocol.fail(code, reason)
-            self.send_data()
-
-    def rws_write_now(self, data: str | bytes) -> bool:
-        """Write ``data`` as one message at once when websockets' ``send()`` would not wait
-        (open, no fragmented send going on, write buffer not full); ``False`` when it would,
-        and nothing was written. On the loop only."""
-        if (
-            self.protocol.state is not State.OPEN
-            or self.paused
-            or self.transport.is_closing()
-            or _fragmenting(self)
-        ):
-            return False
-        if isinstance(data, str):
-            self.protocol.send_text(data.encode())
-        else:
-            self.protocol.send_binary(data)
-        self.send_data()
-        return True
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        super().connection_lost(exc)
-        self.rws_on_lost(self, exc)
-
-
-@dataclass
+@dataclass(eq=False)
 class Connection:
     """A named connection and its history; lives as long as its name is in the registry."""
 
@@ -167,7 +54,7 @@ class Connection:
     alias: str | None
     history: History
     display_url: str
-    ws: _Client | None = None
+    ws: Any = None
     sent: int = 0
     connect_time: float | None = None
     close_code: int | None = None
@@ -175,6 +62,23 @@ class Connection:
     closed_by_us: bool = False
     owner: str | None = None
     options: dict[str, Any] = field(default_factory=dict)
+    #: The rule sets that apply: the name's own, and a mock server's for its clients.
+    rulesets: list[RuleSet] = field(default_factory=list)
+    codec: Codec | None = None
+    #: Counters of what rules did, for Get Connection Info.
+    ignored: int = 0
+    auto_sent: int = 0
+    #: What rules did since the last keyword read them: (kind, text), the kind being
+    #: ``ignored``, ``replied``, ``heartbeat`` or ``warn``.
+    events: deque[tuple[str, str]] = field(default_factory=lambda: deque(maxlen=EVENTS_KEPT))
+    #: Sent messages (for conversation files), at most as many as the history holds.
+    sent_log: deque[Message] = field(default_factory=deque)
+    _session: asyncio.Future[None] | None = None
+    _codec_opened: bool = False
+    _timers: dict[str, asyncio.TimerHandle] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.sent_log = deque(maxlen=self.history.maxlen)
 
     @property
     def state(self) -> str:
@@ -193,21 +97,44 @@ class Connection:
     def is_open(self) -> bool:
         return self.ws is not None and self.ws.state is State.OPEN
 
+    # -- opening ---------------------------------------------------------------------------
+
     async def open(self, options: dict[str, Any], timeout: float) -> None:
+        """Open the WebSocket and, with a protocol, its session, all within ``timeout``."""
         started = time.perf_counter()
+        loop = asyncio.get_running_loop()
+        url = self.url
+        if self.codec is not None:
+            url = self.codec.connect_url(url)
+            if not options.get("subprotocols") and self.codec.subprotocols:
+                options = {**options, "subprotocols": list(self.codec.subprotocols)}
+            self._session = loop.create_future()
 
         def create(*args: Any, **kwargs: Any) -> _Client:
-            return _Client(*args, history=self.history, on_lost=self._lost, **kwargs)
+            return _Client(*args, owner=self, **kwargs)
 
         try:
             ws = await asyncio.wait_for(
-                connect(self.url, create_connection=create, logger=WIRE_LOGGER, **options),  # type: ignore[arg-type]
+                connect(url, create_connection=create, logger=WIRE_LOGGER, **options),  # type: ignore[arg-type]
                 timeout,
             )
+            self._adopt(ws, started)
+            if self._session is not None:
+                self._open_codec(ws)
+                await asyncio.wait_for(
+                    asyncio.shield(self._session), timeout - (time.perf_counter() - started)
+                )
         except BaseException:
+            self._stop_timers()
+            if self.ws is not None and self.ws.state is State.OPEN:
+                self.closed_by_us = True
+                self.ws.transport.abort()
             self.history.close()
             raise
-        assert isinstance(ws, _Client)
+        self.connect_time = time.perf_counter() - started
+        self.start_heartbeats()
+
+    def _adopt(self, ws: Any, started: float) -> None:
         # Sized reads need asyncio's plain-socket transport (TLS transports read otherwise).
         ws.rws_sized = ws.transport.get_extra_info("sslcontext") is None and hasattr(
             ws.transport, "max_size"
@@ -215,14 +142,90 @@ class Connection:
         self.connect_time = time.perf_counter() - started
         self.ws = ws
         if ws.connection_lost_waiter.done():  # It closed before it was handed over.
-            self._lost(ws, None)
+            self.lost(ws, None)
 
-    def _lost(self, ws: _Client, exc: Exception | None) -> None:
-        """The TCP connection ended (on the loop): record how, and end the history."""
-        if ws is not self.ws:  # A redirect's first connection, or one never handed over.
+    def _open_codec(self, ws: Any) -> None:
+        if self._codec_opened or self.codec is None:
             return
+        self._codec_opened = True
+        self._carry_out(ws, self.codec.opened(ws.subprotocol, time.monotonic()))
+
+    # -- receiving (on the loop) -----------------------------------------------------------
+
+    def deliver(self, ws: Any, data: str | bytes) -> None:
+        """One received WebSocket message: decode, apply the rules, keep what is left."""
+        codec = self.codec
+        if codec is None:
+            self._arrive(ws, Message(0, time.time(), data))
+            return
+        if not self._codec_opened:
+            self._open_codec(ws)
+        self._carry_out(ws, codec.receive(data, time.monotonic()))
+
+    def _arrive(self, ws: Any, message: Message) -> None:
+        rulesets = self.rulesets
+        if rulesets and any(r.rules for r in rulesets):
+            reaction = Reaction()
+            for ruleset in rulesets:
+                ruleset.react(message, reaction)
+            if reaction.replies or reaction.missing or reaction.ignored_by is not None:
+                if self._react(ws, message, reaction):
+                    return
+        self.history.append_message(message)
+
+    def _react(self, ws: Any, message: Message, reaction: Reaction) -> bool:
+        """Carry out the rules' reaction; whether the message is kept out of the history."""
+        for rule, text in reaction.replies:
+            self.auto_send(ws, rule, text)
+            self.events.append(("replied", f"{rule.id} replied {text!r} to {message.text!r}."))
+        for rule, placeholder in reaction.missing:
+            self.events.append(
+                (
+                    "warn",
+                    f"{rule.id} sent no reply: its placeholder {placeholder} found nothing "
+                    f"in {message.text[:200]!r}.",
+                )
+            )
+        if reaction.ignored_by is not None:
+            self.ignored += 1
+            self.events.append(("ignored", f"{reaction.ignored_by.id} ignored {message.text!r}."))
+            return True
+        return False
+
+    def _carry_out(self, ws: Any, out: Output) -> None:
+        """Do what a codec call asked for, in order."""
+        for frame in out.send:
+            self.write(ws, frame)
+        for received in out.documents:
+            self._arrive(ws, Message(0, time.time(), received.raw, received.document))
+        session = self._session
+        if out.refused is not None:
+            if session is not None and not session.done():
+                session.set_exception(SessionRefused(out.refused))
+            self.closed_by_us = True
+            asyncio.ensure_future(ws.close(1000, ""))
+        elif out.ready and session is not None and not session.done():
+            session.set_result(None)
+            self._start_ticks()
+        if out.close is not None:
+            asyncio.ensure_future(ws.close(*out.close))
+
+    def lost(self, ws: Any, exc: Exception | None) -> None:
+        """The TCP connection ended (on the loop): record how, and end the history."""
+        if ws is not self.ws and self.ws is not None:
+            return  # A redirect's first connection, or one never handed over.
         if self.close_code is None:
             self._record_close(ws.protocol.close_sent, ws.protocol.close_rcvd, exc)
+        self._stop_timers()
+        session = self._session
+        if session is not None and not session.done():
+            session.set_exception(
+                SessionLost(
+                    f"the server closed the connection (close code {self.close_code}"
+                    + (f", reason '{self.close_reason}'" if self.close_reason else "")
+                    + ") before the session was up"
+                )
+            )
         self.history.close()
 
     def _record_close(
@@ -247,39 +250,139 @@ class Connection:
                 f" ({type(exc).__name__}: {exc})" if exc is not None else ""
             )
 
+    # -- sending (on the loop) -------------------------------------------------------------
+
+    def write(self, ws: Any, frame: Frame) -> None:
+        """Write a frame of the library's own (keep-alives, handshakes, rule replies) now,
+        or queue it behind what is being sent."""
+        if not ws.rws_write_now(frame):
+            if ws.state is State.OPEN:
+                asyncio.ensure_future(_quietly(ws.send(frame)))
+
+    def auto_send(self, ws: Any, rule: Rule, text: str) -> None:
+        """Send a rule's reply or heartbeat: a document on a protocol connection."""
+        if self.codec is not None:
+            try:
+                frames = self.codec.encode(json.loads(text))
+            except ValueError as error:
+                self.events.append(("warn", f"{rule.id} could not send {text!r}: {error}."))
+                return
+        else:
+            frames = [text.encode("utf-8") if rule.binary else text]
+        for frame in frames:
+            self.write(ws, frame)
+            self._record_sent(frame)
+        self.auto_sent += 1
+
+    def encode(self, message: Any) -> list[Frame]:
+        """The frames that send ``message``: a protocol's encoding of a document."""
+        assert self.codec is not None
+        if isinstance(message, str):
+            message = json.loads(message)
+        return self.codec.encode(message)
+
+    def request(self, message: Any) -> tuple[list[Frame], Any]:
+        assert self.codec is not None
+        if isinstance(message, str):
+            message = json.loads(message)
+        return self.codec.request(message)
+
     def send_soon(
-        self, data: str | bytes, timeout: float | None
+        self, frames: list[Frame], timeout: float | None
     ) -> Coroutine[Any, Any, None] | None:
-        """Send one message (on the loop): at once when nothing stands in the way, else
-        return the coroutine that sends it, waiting for the write buffer to drain."""
+        """Send frames in order: those nothing stands in the way of at once, the rest
+        through a coroutine that waits for the write buffer to drain."""
         ws = self.ws
-        assert isinstance(ws, _Client)
-        try:
-            written = ws.rws_write_now(data)
-        except BaseException:
-            self.history.poke()
-            raise
-        if not written:
-            return self.send(data, timeout)
-        self.sent += 1
+        assert ws is not None
+        for index, frame in enumerate(frames):
+            try:
+                written = ws.rws_write_now(frame)
+            except BaseException:
+                self.history.poke()
+                raise
+            if not written:
+                return self.send(frames[index:], timeout)
+            self._record_sent(frame)
         return None
 
-    async def send(self, data: str | bytes, timeout: float | None) -> None:
-        """Send one frame; on failure, wake whoever waits on the history so that a keyword
-        waiting for the reply learns of it at once."""
+    async def send(self, frames: list[Frame], timeout: float | None) -> None:
+        """Send frames through websockets' ``send()``; on failure, wake whoever waits on
+        the history so that a keyword waiting for the reply learns of it at once."""
         assert self.ws is not None
         try:
-            if _timeout is None:  # Python 3.10
-                await asyncio.wait_for(self.ws.send(data), timeout)
-            else:
-                # asyncio.timeout bounds the send in this task; wait_for would start another
-                # task and cost a loop iteration (about 0.1 ms) on every send.
-                async with _timeout(timeout):
-                    await self.ws.send(data)
+            for frame in frames:
+                if _timeout is None:  # Python 3.10
+                    await asyncio.wait_for(self.ws.send(frame), timeout)
+                else:
+                    # asyncio.timeout bounds the send in this task; wait_for would start
+                    # another task and cost a loop iteration on every send.
+                    async with _timeout(timeout):
+                        await self.ws.send(frame)
+                self._record_sent(frame)
         except BaseException:
             self.history.poke()
             raise
+
+    def _record_sent(self, frame: Frame) -> None:
         self.sent += 1
+        self.sent_log.append(Message(self.sent, time.time(), frame))
+
+    async def ping(self, payload: str | bytes, timeout: float) -> float:
+        """A WebSocket ping's round-trip time in seconds."""
+        assert self.ws is not None
+        started = time.perf_counter()
+        waiter = await asyncio.wait_for(self.ws.ping(payload or None), timeout)
+        await asyncio.wait_for(waiter, max(0.0, timeout - (time.perf_counter() - started)))
+        return time.perf_counter() - started
+
+    # -- timers (on the loop) --------------------------------------------------------------
+
+    def start_heartbeats(self, only: Rule | None = None) -> None:
+        """Schedule the heartbeats of this name (or just ``only``), each first firing an
+        interval from now."""
+        loop = asyncio.get_running_loop()
+        for ruleset in self.rulesets:
+            for rule in ruleset.heartbeats():
+                if (only is None or rule is only) and rule.id not in self._timers:
+                    self._schedule(loop, rule)
+
+    def _schedule(self, loop: asyncio.AbstractEventLoop, rule: Rule) -> None:
+        assert rule.interval is not None and rule.template is not None
+
+        def beat() -> None:
+            self._timers.pop(rule.id, None)
+            ws = self.ws
+            if not rule.active or ws is None or ws.state is not State.OPEN:
+                return
+            self.auto_send(ws, rule, rule.template.text)  # type: ignore[union-attr]
+            self.events.append(("heartbeat", f"{rule.id} sent heartbeat {rule.template.text!r}."))  # type: ignore[union-attr]
+            self._schedule(loop, rule)
+
+        self._timers[rule.id] = loop.call_later(rule.interval, beat)
+
+    def _start_ticks(self) -> None:
+        codec = self.codec
+        if codec is None or not codec.tick_interval or "codec" in self._timers:
+            return
+        loop = asyncio.get_running_loop()
+        interval = codec.tick_interval
+
+        def tick() -> None:
+            self._timers.pop("codec", None)
+            ws = self.ws
+            if ws is None or ws.state is not State.OPEN:
+                return
+            self._carry_out(ws, codec.tick(time.monotonic()))
+            self._timers["codec"] = loop.call_later(interval, tick)
+
+        self._timers["codec"] = loop.call_later(interval, tick)
+
+    def _stop_timers(self) -> None:
+        for handle in self._timers.values():
+            handle.cancel()
+        self._timers.clear()
+
+    # -- closing ---------------------------------------------------------------------------
 
     async def close(self, code: int, reason: str, timeout: float) -> None:
         """Close and wait for the TCP connection to end, all within ``timeout`` (plus 1 s)."""
@@ -287,6 +390,7 @@ class Connection:
         if ws is None:
             return
         self.closed_by_us = True
+        self._stop_timers()
         ws.close_timeout = timeout
         try:
             await asyncio.wait_for(ws.close(code, reason), timeout + 0.5)
@@ -299,3 +403,12 @@ class Connection:
         if self.close_code is None:
             self.close_code, self.close_reason = ws.close_code, ws.close_reason
         self.history.close()
+
+
+async def _quietly(send: Coroutine[Any, Any, None]) -> None:
+    """A library frame whose send fails needs no report: the close that caused it is
+    recorded and reported by the next keyword."""
+    try:
+        await send
+    except Exception:  # noqa: BLE001 - see the docstring
+        pass

@@ -36,15 +36,25 @@ def xml_fromstring(data: bytes) -> Any:
 class Message:
     """One received (or sent) message: its sequence number, arrival time and data."""
 
-    __slots__ = ("seq", "time", "data", "_json", "_xml", "memo")
+    __slots__ = ("seq", "time", "data", "_json", "_xml", "memo", "document")
 
-    def __init__(self, seq: int, arrived: float, data: str | bytes) -> None:
+    def __init__(
+        self, seq: int, arrived: float, data: str | bytes, document: Any = NOT_PARSED
+    ) -> None:
         self.seq = seq
         self.time = arrived
         self.data = data
-        self._json: Any = _UNSET
+        #: On a protocol connection, the decoded document; JSONPath reads it and keywords
+        #: return it, while regex and XPath read the raw ``data``.
+        self.document = document
+        self._json: Any = _UNSET if document is NOT_PARSED else document
         self._xml: Any = _UNSET
         self.memo: dict[Any, Any] | None = None
+
+    @property
+    def value(self) -> Any:
+        """What keywords return for this message: the document, else the data."""
+        return self.data if self.document is NOT_PARSED else self.document
 
     @property
     def binary(self) -> bool:
@@ -122,6 +132,17 @@ class History:
             self._messages.append(
                 Message(self.total, time.time() if arrived is None else arrived, data)
             )
+            if self._waiters:
+                self._cond.notify_all()
+
+    def append_message(self, message: Message) -> None:
+        """Append a message built by the caller; it gets its sequence number here."""
+        with self._cond:
+            self.total += 1
+            if len(self._messages) == self.maxlen:
+                self.dropped += 1
+            message.seq = self.total
+            self._messages.append(message)
             if self._waiters:
                 self._cond.notify_all()
 

@@ -63,8 +63,8 @@ class Query:
         if self.expression is None:
             newest = window[-1]
             if self.one_message and not self.all_matches:
-                return Extraction(True, newest.data, newest, window)
-            return Extraction(True, [m.data for m in window], newest, window)
+                return Extraction(True, newest.value, newest, window)
+            return Extraction(True, [m.value for m in window], newest, window)
         result = extract(self.expression, window, self.one_message, self.all_matches)
         if result.found:
             result.window = window
@@ -95,7 +95,7 @@ class Query:
 
     def evaluate_one(self, message: Message) -> Extraction:
         if self.expression is None:
-            return Extraction(True, message.data, message, (message,))
+            return Extraction(True, message.value, message, (message,))
         return extract(self.expression, (message,), True, self.all_matches)
 
 

@@ -33,6 +33,16 @@ def test_the_contract_keywords_exist():
         "Should Be Valid Json",
         "Should Be Valid Xml",
         "Set Assertion Formatters",  # added, as in Browser library
+        "Ignore Messages",
+        "Reply To Messages",
+        "Start Heartbeat",
+        "Remove Message Rules",
+        "Send Ping",
+        "Request",
+        "Start Mock Server",
+        "Wait For Client",
+        "Stop Mock Server",
+        "Save Conversation",
     }
 
 

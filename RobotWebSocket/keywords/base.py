@@ -19,6 +19,7 @@ from .._loop import LOOP
 from ..errors import ConnectionNotFound
 from ..formatting import Highlight, Row, html_table
 from ..masking import is_secret, mask_text, mask_url
+from ..rules import RuleSet
 
 #: At the default log level a receiving keyword shows at most this many of the messages it
 #: examined (the newest); ``--loglevel DEBUG`` shows them all.
@@ -39,6 +40,8 @@ class LibraryBase:
         self._buffer_size = buffer_size
         self._log_max_length = log_max_length
         self._connections: dict[str, Connection] = {}
+        #: Message rules by connection (or mock server) name; they outlive connections.
+        self._rules: dict[str, RuleSet] = {}
         self._secrets: list[str] = []
         self._formatters: dict[str, list[Any]] = {}
         self._loop = LOOP
@@ -146,9 +149,44 @@ class LibraryBase:
             self._log_html(self._table(rows[-DEBUG_WINDOW:], highlight, summary, failed), "DEBUG")
 
     def _report_dropped(self, connection: Connection) -> None:
+        """What happened to ``connection`` since the previous keyword read it: messages
+        dropped past ``buffer_size``, and what its rules did. Every keyword that reads a
+        connection calls this first."""
+        self._report_rules(connection)
         dropped = connection.history.take_dropped()
         if dropped:
             self._warn(
                 f"{dropped} message(s) were dropped from the history of '{connection.name}' "
                 f"because it holds at most buffer_size={connection.history.maxlen} messages."
             )
+
+    def _report_rules(self, connection: Connection) -> None:
+        """One INFO line of what rules did since the previous keyword, each event at DEBUG,
+        and a warning for each reply that could not be sent."""
+        events = connection.events
+        if not events:
+            return
+        taken: list[tuple[str, str]] = []
+        while events:
+            try:
+                taken.append(events.popleft())
+            except IndexError:  # The loop thread appends; only this thread takes.
+                break
+        counts = {kind: sum(1 for k, _ in taken if k == kind) for kind in _EVENT_WORDS}
+        parts = [f"{counts[kind]} {word}" for kind, word in _EVENT_WORDS.items() if counts[kind]]
+        if parts:
+            self._log(
+                f"Rules on '{connection.name}' since the previous keyword: {', '.join(parts)}."
+            )
+        for kind, text in taken:
+            if kind == "warn":
+                self._warn(f"'{connection.name}': {text}")
+            else:
+                self._log(text, "DEBUG")
+
+
+_EVENT_WORDS = {
+    "ignored": "message(s) ignored",
+    "replied": "automatic reply(ies) sent",
+    "heartbeat": "heartbeat(s) sent",
+}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 import ssl
 from datetime import timedelta
@@ -18,7 +19,7 @@ from websockets.exceptions import (
     ProxyError,
 )
 
-from .._client import Connection
+from .._client import Connection, SessionLost, SessionRefused
 from ..arguments import (
     check_close_code,
     check_headers,
@@ -30,6 +31,8 @@ from ..deadline import Deadline
 from ..errors import ConnectionAlreadyOpen, ConnectionFailed, InvalidArgument, WebSocketError
 from ..history import History
 from ..masking import is_secret, is_sensitive, mask_headers
+from ..protocols import ProtocolError, codec_class
+from ..rules import RuleSet
 from ..waiting import Watch
 from .base import DEBUG_WINDOW, LibraryBase
 
@@ -67,6 +70,8 @@ class ConnectionKeywords(LibraryBase):
         compression: bool = True,
         max_size: int | None = 1048576,
         ping_interval: timedelta | None = _DEFAULT_PING,
+        protocol: str | None = None,
+        init: Any = None,
     ) -> str:
         """Opens a WebSocket connection to ``url`` and returns its name.
 
@@ -87,6 +92,14 @@ class ConnectionKeywords(LibraryBase):
         | ``compression`` | Offer permessage-deflate. |
         | ``max_size`` | Largest incoming message in bytes; a larger one closes the connection with 1009. |
         | ``ping_interval`` | Keepalive ping period; ``0`` or ``None`` turns pings off. |
+        | ``protocol`` | Speak a protocol's session layer: ``socketio``, ``graphql-transport-ws``, ``graphql-ws``, ``stomp``, ``mqtt``, ``ocpp1.6``, ``ocpp2.0.1`` or ``ocpp2.1``; see `Protocols`. |
+        | ``init`` | The protocol's session parameters (Socket.IO ``auth``, GraphQL ``connection_init`` payload, STOMP CONNECT headers, MQTT ``client_id``/``username``/``password``/``keepalive``/``clean_session``). Treated as a credential: never logged. |
+
+        With ``protocol``, `Connect` returns once the session is up, and a refusal fails
+        it at once with the server's own words.
+
+        When the server selects none of the offered ``subprotocols``, the connection is
+        kept and a warning names what was offered; ``subprotocol`` is then ``None``.
 
         Fails, naming the URL and the cause, when the connection is refused (``refused``),
         the host is unknown, the server rejects the upgrade (the HTTP status as a number
@@ -104,7 +117,11 @@ class ConnectionKeywords(LibraryBase):
         | `Connect` | ws://localhost:8765/chat | alias=bob | subprotocols=${{["chat.v2"]}} |
         | `Connect` | wss://localhost:8443/ws | verify=False |
         """
-        url = check_url(url)
+        codec = self._codec(protocol, init)
+        if codec is not None and codec.name == "socketio" and str(url).startswith("http"):
+            check_url("ws" + str(url)[4:])  # Socket.IO URLs may be http(s)://.
+        else:
+            url = check_url(url)
         name = url if alias is None or alias == "" else str(alias)
         existing = self._connections.get(name)
         if existing is not None and existing.state != "closed":
@@ -148,6 +165,8 @@ class ConnectionKeywords(LibraryBase):
             history=History(self._buffer_size),
             display_url=self._show(url),
             options=options,
+            rulesets=[self._rules.setdefault(name, RuleSet())],
+            codec=codec,
         )
         context = EXECUTION_CONTEXTS.current
         connection.owner = context.suite.id if context is not None else None
@@ -167,10 +186,43 @@ class ConnectionKeywords(LibraryBase):
             + (f" as '{name}'" if connection.alias else "")
             + f" in {connection.connect_time:.3f} s"
             + (f", subprotocol '{ws.subprotocol}'" if ws.subprotocol else "")
+            + (f", {codec.name} session {codec.session!r}" if codec is not None else "")
             + (f", headers {mask_headers(headers)}" if headers else "")
             + "."
         )
+        if protocols and ws.subprotocol is None:
+            self._warn(
+                f"The server of '{name}' selected none of the offered subprotocols "
+                f"({', '.join(protocols)}); the connection goes on without one."
+            )
         return name
+
+    def _codec(self, protocol: str | None, init: Any) -> Any:
+        """A fresh codec for ``protocol`` (``None`` without one); ``init``'s secrets are
+        remembered so that the log never shows them."""
+        if protocol in (None, ""):
+            return None
+        value = self._reveal(init)
+        if isinstance(value, str) and value.strip()[:1] in ("{", "["):
+            try:
+                value = json.loads(value)
+            except ValueError as error:
+                raise InvalidArgument(f"Argument 'init' is not valid JSON: {error}.") from error
+        try:
+            codec = codec_class(str(protocol))(value)
+        except ProtocolError as error:
+            raise InvalidArgument(f"Cannot use protocol {protocol!r}: {error}.") from error
+        for secret in codec.secrets():
+            self._remember_secret(secret)
+        return codec
+
+    def _reveal(self, value: Any) -> Any:
+        """``value`` with every Robot ``Secret`` in it replaced by its (remembered) value."""
+        if isinstance(value, dict):
+            return {k: self._reveal(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [self._reveal(v) for v in value]
+        return self._plain(value)
 
     @staticmethod
     def _query_secrets(url: str) -> list[str]:
@@ -184,6 +236,14 @@ class ConnectionKeywords(LibraryBase):
         url = connection.display_url
         if isinstance(error, WebSocketError) or not isinstance(error, Exception):
             return error
+        if isinstance(error, SessionRefused):
+            assert connection.codec is not None
+            return ConnectionFailed(
+                f"Connecting to {url} failed: the server refused the {connection.codec.name} "
+                f"session: {self._show(str(error))}"
+            )
+        if isinstance(error, SessionLost):
+            return ConnectionFailed(f"Connecting to {url} failed: {self._show(str(error))}.")
         if isinstance(error, InvalidStatus):
             response = error.response
             body = response.body.decode("utf-8", "replace")[:200] if response.body else ""
@@ -324,7 +384,10 @@ class ConnectionKeywords(LibraryBase):
         Keys: ``url``, ``alias``, ``state`` (``open``, ``closing``, ``closed``),
         ``subprotocol``, ``response_headers`` (credential values masked), ``close_code``,
         ``close_reason``, ``received`` and ``sent`` (message counts), ``connect_time``
-        (seconds), ``dropped`` (messages dropped from the history past ``buffer_size``).
+        (seconds), ``dropped`` (messages dropped from the history past ``buffer_size``),
+        ``ignored`` (messages `Ignore Messages` kept out of the history), ``auto_sent``
+        (automatic replies and heartbeats, also counted in ``sent``), ``protocol`` and
+        ``session`` (see `Protocols`).
 
         Example:
         | ${info}= | `Get Connection Info` | ${WS} |
@@ -348,6 +411,10 @@ class ConnectionKeywords(LibraryBase):
             "sent": conn.sent,
             "connect_time": conn.connect_time,
             "dropped": conn.history.dropped,
+            "ignored": conn.ignored,
+            "auto_sent": conn.auto_sent,
+            "protocol": conn.codec.name if conn.codec is not None else None,
+            "session": conn.codec.session if conn.codec is not None else None,
         }
 
     # -- lifetime -----------------------------------------------------------------------------

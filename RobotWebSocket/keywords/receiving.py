@@ -18,7 +18,7 @@ from ..formatting import Row, one_line, value_text
 from ..history import Message
 from ..query import Query, scan
 from ..waiting import Watch
-from .sending import SendingKeywords, encode
+from .sending import SendingKeywords
 
 #: What Robot passes for an assertion operator: a known operator, or the text given when it
 #: is not one (an ``expected`` written where the operator goes, see `Query.build`).
@@ -123,11 +123,11 @@ class ReceivingKeywords(SendingKeywords):
         query: Query,
         hit: Extraction,
         deadline: Deadline,
-        sent: Message | None = None,
+        sent: list[Message] | None = None,
     ) -> Any:
         if self._in_robot():
             source = f"message #{hit.message.seq}" if hit.message is not None else "the window"
-            rows: list[Row] = [("sent", sent)] if sent is not None else []
+            rows: list[Row] = [("sent", m) for m in sent or ()]
             rows.extend(("received", m) for m in hit.window)
             highlight: Message | list[Message] | None = hit.message
             if query.all_matches and query.expression is not None:
@@ -242,13 +242,13 @@ class ReceivingKeywords(SendingKeywords):
             self._plain(expected),
             formatters=self._formatters.get("send_and_receive"),
         )
-        payload = encode(self._plain(message), binary)
+        frames = self._frames(conn, self._plain(message), binary)
         deadline = Deadline(self._timeout_or_default(seconds(timeout, "timeout")))
         self._report_dropped(conn)
         before = conn.history.total
         # The reply is awaited while the frame is still being written: waiting for the
         # write to finish first would cost one more hand-over between threads.
-        sending = self._start_send(conn, payload, deadline.remaining())
+        sending = self._start_send(conn, frames, deadline.remaining())
         try:
             # Block at once: when the send was handed to the loop, Python run here would
             # hold the GIL the loop thread needs to write the frame. (A send that already
@@ -263,8 +263,8 @@ class ReceivingKeywords(SendingKeywords):
         self._loop.settle(sending.future)
         sent = self._finish_send(conn, sending)
         if hit is None:
-            if sent is not None:
-                self._log_rows(f"Sent on '{conn.name}'.", [("sent", sent)])
+            if sent:
+                self._log_rows(f"Sent on '{conn.name}'.", [("sent", m) for m in sent])
             raise self._failure("Send And Receive", conn, query, watch, conn.history.since(before))
         return self._succeeded("Send And Receive", conn, query, hit, deadline, sent)
 
@@ -312,7 +312,7 @@ class ReceivingKeywords(SendingKeywords):
             positive_int(last, "last"),
             formatters=self._formatters.get("receive_until"),
         )
-        payload = None if send is None else encode(send, False)
+        payload = None if send is None else self._frames(conn, self._plain(send), False)
         self._report_dropped(conn)
         account: list[str] = []
         # Without ``send``, iterations after the first judge every message since the first

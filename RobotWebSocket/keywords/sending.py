@@ -14,15 +14,16 @@ from .._client import Connection
 from ..arguments import seconds
 from ..errors import ConnectionClosed, InvalidArgument, SendFailed
 from ..history import Message
+from ..protocols import ProtocolError
 from .connection import ConnectionKeywords
 
 
 @dataclass
 class Sending:
-    """A send handed to the loop: its future, what is sent, when, and its time limit."""
+    """A send handed to the loop: its future, the frames sent, when, and its time limit."""
 
     future: Future[Any]
-    payload: str | bytes
+    frames: list[str | bytes]
     started: float
     limit: float
 
@@ -53,6 +54,7 @@ class SendingKeywords(ConnectionKeywords):
         binary: bool = False,
         headers: dict[str, Any] | None = None,
         timeout: timedelta | None = None,
+        raw: bool = False,
     ) -> None:
         """Sends ``message`` on ``connection``.
 
@@ -62,6 +64,10 @@ class SendingKeywords(ConnectionKeywords):
         | ``binary`` | ``True`` sends a string (or JSON) as UTF-8 bytes in a binary frame. |
         | ``headers`` | Upgrade request headers, used when `Send` opens the connection. |
         | ``timeout`` | Limit for a send that the server does not read. Default: the library's ``timeout``. |
+        | ``raw`` | On a protocol connection, send ``message`` as a plain frame instead of encoding it as a document (to test how a server takes malformed input). |
+
+        On a connection opened with ``protocol`` (see `Protocols`), ``message`` is a
+        document (a dictionary or list, or JSON text of one) that the protocol encodes.
 
         When ``connection`` is a URL that was never opened, or a URL or alias that
         `Disconnect` closed, `Send` opens it first (an alias on its URL) and uses
@@ -83,8 +89,22 @@ class SendingKeywords(ConnectionKeywords):
         | `Send` | ${WS} | text as bytes | binary=True |
         """
         conn = self._connection_for_send(connection, headers)
-        payload = encode(self._plain(message), binary)
-        self._send_payload(conn, payload, seconds(timeout, "timeout"))
+        frames = self._frames(conn, self._plain(message), binary, raw)
+        self._send_payload(conn, frames, seconds(timeout, "timeout"))
+
+    def _frames(self, conn: Connection, message: Any, binary: bool, raw: bool = False) -> list:
+        """The frames that send ``message``: itself, or a protocol's encoding of it."""
+        if conn.codec is None or raw:
+            return [encode(message, binary)]
+        return self._on_loop(conn.encode, message)
+
+    def _on_loop(self, function: Any, *args: Any) -> Any:
+        """Run a codec call on the loop (codecs keep state the loop also uses); a document
+        the protocol cannot encode is the user's error."""
+        try:
+            return self._loop.wait(self._loop.call(function, *args))
+        except (ProtocolError, ValueError) as error:
+            raise InvalidArgument(f"Cannot send that document: {error}") from error
 
     def _connection_for_send(self, connection: str, headers: dict[str, Any] | None) -> Connection:
         conn = self._connections.get(connection) if isinstance(connection, str) else None
@@ -103,23 +123,23 @@ class SendingKeywords(ConnectionKeywords):
             )
         return conn
 
-    def _send_payload(self, conn: Connection, payload: str | bytes, limit: float | None) -> None:
-        """Send and wait until the frame is written (or fails)."""
-        sending = self._start_send(conn, payload, limit)
+    def _send_payload(self, conn: Connection, frames: list, limit: float | None) -> None:
+        """Send and wait until the frames are written (or fail)."""
+        sending = self._start_send(conn, frames, limit)
         self._loop.settle(sending.future)
         sent = self._finish_send(conn, sending)
-        if sent is not None:
-            self._log_rows(f"Sent on '{conn.name}'.", [("sent", sent)])
+        if sent:
+            self._log_rows(f"Sent on '{conn.name}'.", [("sent", m) for m in sent])
 
-    def _start_send(self, conn: Connection, payload: str | bytes, limit: float | None) -> Sending:
+    def _start_send(self, conn: Connection, frames: list, limit: float | None) -> Sending:
         if not conn.is_open:
             raise self._closed_error(conn, "send on")
         limit = self._timeout_or_default(limit)
         started = time.time()
-        future = self._loop.call(conn.send_soon, payload, limit)
-        return Sending(future, payload, started, limit)
+        future = self._loop.call(conn.send_soon, frames, limit)
+        return Sending(future, frames, started, limit)
 
-    def _finish_send(self, conn: Connection, sending: Sending) -> Message | None:
+    def _finish_send(self, conn: Connection, sending: Sending) -> list[Message]:
         """Raise what went wrong with a finished send; else the message sent, for the log
         (``None`` outside Robot, where nothing is logged)."""
         future = sending.future
@@ -134,8 +154,11 @@ class SendingKeywords(ConnectionKeywords):
                 raise self._closed_error(conn, "send on") from error
             raise SendFailed(f"Sending on '{self._show(conn.name)}' failed: {error}") from error
         if self._in_robot():
-            return Message(conn.sent, sending.started, sending.payload)
-        return None
+            first = conn.sent - len(sending.frames) + 1
+            return [
+                Message(first + n, sending.started, frame) for n, frame in enumerate(sending.frames)
+            ]
+        return []
 
     def _closed_error(self, conn: Connection, action: str) -> ConnectionClosed:
         code = conn.close_code

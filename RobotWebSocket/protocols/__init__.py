@@ -31,7 +31,5 @@ def codec_class(name: str) -> type[Codec]:
     try:
         module, cls = _TABLE[name.strip().lower()]
     except KeyError:
-        raise ProtocolError(
-            f"unknown protocol {name!r}: use one of {', '.join(NAMES)}"
-        ) from None
+        raise ProtocolError(f"unknown protocol {name!r}: use one of {', '.join(NAMES)}") from None
     return getattr(import_module(f"{__name__}.{module}"), cls)  # type: ignore[no-any-return]

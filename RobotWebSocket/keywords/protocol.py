@@ -1,0 +1,97 @@
+"""Request: a protocol message with a fresh correlation id, and its reply."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from assertionengine import AssertionOperator
+
+from ..arguments import seconds
+from ..deadline import Deadline
+from ..errors import InvalidArgument
+from ..extraction import Extraction
+from ..history import Message
+from ..query import Query
+from ..waiting import Watch
+from .receiving import ReceivingKeywords, _failed
+
+
+class ProtocolKeywords(ReceivingKeywords):
+    def request(
+        self,
+        connection: str,
+        message: Any,
+        expression: str | None = None,
+        assertion_operator: AssertionOperator | str | None = None,
+        expected: Any = None,
+        timeout: timedelta | None = None,
+    ) -> Any:
+        """Sends ``message`` with a fresh correlation id and returns its reply (or the value
+        extracted from it), waiting as `Send And Receive` does.
+
+        Only replies to this request are considered; error replies are replies, so assert
+        on them. What the id is and which reply carries it depends on the protocol (see
+        `Protocols`): a Socket.IO ack id, a GraphQL operation id (``type`` and ``id`` are
+        added when missing, and a document with neither ``type`` nor ``payload`` is the
+        payload), a STOMP ``receipt``, an MQTT packet id (a QoS 0 publish has no reply and
+        fails at once), an OCPP unique id (``[action, payload]`` becomes a CALL).
+
+        | =Argument= | =Meaning= |
+        | ``connection`` | URL or alias of a connection opened with ``protocol``. |
+        | ``message`` | The document (a dictionary or list, or JSON text of one). |
+        | ``expression``, ``assertion_operator``, ``expected`` | As in `Receive`, judged on the reply. |
+        | ``timeout`` | Limit for the send and the wait together. Default: the library's ``timeout``. |
+
+        Example:
+        | ${ack}= | `Request` | ${SIO} | {"event": "join", "args": ["room-1"]} | $.args[0].ok | == | true |
+        | `Request` | ${CSMS}/CP-1 | ["BootNotification", {"chargePointVendor": "ACME", "chargePointModel": "X1"}] | $[2].status | == | Accepted |
+        | `Request` | ${MQTT} | {"type": "subscribe", "topics": ["orders/#"], "qos": 1} | $.granted[0] | == | 1 |
+        | ${data}= | `Request` | ${GQL} | {"query": "{ hello }"} | $.payload.data.hello |
+        """
+        conn = self._get(connection)
+        if conn.codec is None:
+            raise InvalidArgument(
+                f"Request needs a connection opened with 'protocol'; '{self._show(conn.name)}' "
+                "has none. Use Send And Receive."
+            )
+        query = Query.build(expression, assertion_operator, self._plain(expected))
+        frames, pending = self._on_loop(conn.request, self._plain(message))
+        deadline = Deadline(self._timeout_or_default(seconds(timeout, "timeout")))
+        self._report_dropped(conn)
+        before = conn.history.total
+        sending = self._start_send(conn, frames, deadline.remaining())
+        hit: Extraction | None = None
+        watch = Watch(conn.history, deadline, before, _failed(sending.future))
+        try:
+            for new in watch:
+                hit = _first_reply(new, pending, query)
+                if hit is not None:
+                    break
+        except BaseException:
+            sending.future.cancel()
+            raise
+        self._loop.settle(sending.future)
+        sent = self._finish_send(conn, sending)
+        if hit is None:
+            if sent:
+                self._log_rows(f"Sent on '{conn.name}'.", [("sent", m) for m in sent])
+            replies = [m for m in conn.history.since(before) if _is_reply(pending, m)]
+            raise self._failure("Request", conn, query, watch, replies)
+        return self._succeeded("Request", conn, query, hit, deadline, sent)
+
+
+def _is_reply(pending: Any, message: Message) -> bool:
+    try:
+        return bool(pending(message.document))
+    except Exception:  # noqa: BLE001 - a message the codec cannot judge is not the reply
+        return False
+
+
+def _first_reply(new: list[Message], pending: Any, query: Query) -> Extraction | None:
+    for message in new:
+        if _is_reply(pending, message) and query.judge_one(message):
+            hit = query.latest
+            hit.window = (message,)
+            return hit
+    return None
