@@ -59,7 +59,7 @@ def test_a_test_timeout_stops_a_long_receive_and_the_next_test_runs(tmp_path, se
     elapsed = float(long_wait.find("status").get("elapsed"))
     # Receive waits in slices of about 0.1 s, so it stops soon after the 1 s test timeout;
     # had it ignored the timeout, it would have run for its own 60 s.
-    assert elapsed < 3, f"the test ran {elapsed} s with a 1 s test timeout"
+    assert elapsed < 5, f"the test ran {elapsed} s with a 1 s test timeout"
 
 
 def test_dropped_messages_are_reported_as_a_warning(tmp_path, server):
