@@ -37,6 +37,7 @@ from typing import Any
 
 from robot.api import logger
 from robot.libraries.BuiltIn import BuiltIn
+from robot.utils import timestr_to_secs
 from websockets.exceptions import WebSocketException
 from websockets.sync.client import connect
 
@@ -167,8 +168,9 @@ def _spawn(command: list[str], directory: str, env: dict[str, str] | None = None
         output.close()
 
 
-def _wait_for(condition, server: _Server, timeout: float, what: str) -> float:
+def _wait_for(condition, server: _Server, timeout: str | float, what: str) -> float:
     """Wait until ``condition()`` is true; returns the seconds it took."""
+    timeout = timestr_to_secs(timeout)
     start = time.monotonic()
     while not condition():
         if server.process.poll() is not None:
@@ -197,12 +199,13 @@ class Brokers:
 
     def __init__(self) -> None:
         self._servers: dict[str, _Server] = {}
+        self._csms_url = ""
         # Whatever happens to the suite teardown, no server outlives the run.
         atexit.register(self._stop_all)
 
     # -- RabbitMQ ---------------------------------------------------------------------------
 
-    def start_rabbitmq(self, timeout: float = 90) -> dict[str, str]:
+    def start_rabbitmq(self, timeout: str | float = 90) -> dict[str, str]:
         """Start a private RabbitMQ node with web-STOMP and web-MQTT on free ports.
 
         Ready means a STOMP ``CONNECTED`` and an MQTT ``CONNACK`` were received over WebSocket.
@@ -310,7 +313,7 @@ class Brokers:
 
     # -- mosquitto --------------------------------------------------------------------------
 
-    def start_mosquitto(self, timeout: float = 15) -> str:
+    def start_mosquitto(self, timeout: str | float = 15) -> str:
         """Start mosquitto with a WebSocket listener on a free port and a password file.
 
         Returns its URL and sets ``${MOSQUITTO}``; anonymous clients are refused.
@@ -365,7 +368,7 @@ class Brokers:
 
     # -- OCPP central system ----------------------------------------------------------------
 
-    def start_ocpp_central_system(self, timeout: float = 15) -> str:
+    def start_ocpp_central_system(self, timeout: str | float = 15) -> str:
         """Start the OCPP central system (1.6 and 2.0.1) on a free port.
 
         Returns its base URL and sets ``${CSMS}``. Charge points connect to
@@ -384,11 +387,12 @@ class Brokers:
             self.stop_ocpp_central_system()
             raise
         url = f"ws://127.0.0.1:{Path(port_file).read_text().strip()}"
+        self._csms_url = url
         self._set_globals(CSMS=url)
         return url
 
     def call_charge_point(
-        self, charge_point: str, action: str, payload: Any = None, timeout: float = 5
+        self, charge_point: str, action: str, payload: Any = None, timeout: str | float = 5
     ) -> dict[str, Any]:
         """Make the central system send ``action`` to a connected charge point and return
         the charge point's answer.
@@ -398,20 +402,18 @@ class Brokers:
         a CALLERROR. Fails when the charge point is not connected or does not answer in
         ``timeout`` seconds.
         """
-        server = self._servers.get("csms")
-        if server is None:
+        if "csms" not in self._servers:
             raise RuntimeError("The OCPP central system is not running.")
         if payload is None:
             payload = {}
         if isinstance(payload, str):
             payload = json.loads(payload)
-        query = urllib.parse.urlencode(
-            {"payload": json.dumps(payload), "timeout": str(float(timeout))}
-        )
-        url = BuiltIn().get_variable_value("${CSMS}").replace("ws://", "http://", 1)
+        seconds = timestr_to_secs(timeout)
+        query = urllib.parse.urlencode({"payload": json.dumps(payload), "timeout": str(seconds)})
+        url = self._csms_url.replace("ws://", "http://", 1)
         url += f"/_call/{urllib.parse.quote(charge_point)}/{urllib.parse.quote(action)}?{query}"
         try:
-            with urllib.request.urlopen(url, timeout=float(timeout) + 5) as response:
+            with urllib.request.urlopen(url, timeout=seconds + 5) as response:
                 answer = json.load(response)
         except urllib.error.HTTPError as error:
             raise AssertionError(error.read().decode(errors="replace")) from None
