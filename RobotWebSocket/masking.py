@@ -1,7 +1,7 @@
 """Keeping credentials out of logs, returned values and failure messages.
 
 Pure. A header is sensitive when its name is Authorization, Cookie, Set-Cookie or
-Proxy-Authorization, or contains ``token``, ``secret``, ``key``, ``password`` or ``auth``;
+Proxy-Authorization, or contains ``token``, ``secret``, ``key``, ``password``, ``passcode`` or ``auth``;
 Robot ``Secret`` values are always sensitive. URL query parameters with such names are
 masked too (``?token=...``, ``?access_token=...``, ``?api_key=...``).
 """
@@ -15,7 +15,16 @@ from urllib.parse import parse_qsl, urlsplit
 
 MASK = "***"
 _SENSITIVE_NAMES = {"authorization", "cookie", "set-cookie", "proxy-authorization"}
-_SENSITIVE_PARTS = ("token", "secret", "key", "password", "passwd", "auth", "session")
+_SENSITIVE_PARTS = (
+    "token",
+    "secret",
+    "key",
+    "password",
+    "passwd",
+    "passcode",
+    "auth",
+    "session",
+)
 
 
 def is_sensitive(name: str) -> bool:
@@ -68,3 +77,16 @@ def mask_text(text: str, secrets: list[str]) -> str:
         if secret and len(secret) >= 3:
             text = text.replace(secret, MASK)
     return text
+
+
+def sensitive_values(value: Any, sensitive: bool = False) -> list[str]:
+    """The strings in ``value`` (a protocol's ``init``: nested dictionaries and lists)
+    that sit under a sensitive name, as header values do."""
+    if isinstance(value, Mapping):
+        found: list[str] = []
+        for name, item in value.items():
+            found.extend(sensitive_values(item, sensitive or is_sensitive(str(name))))
+        return found
+    if isinstance(value, (list, tuple)):
+        return [text for item in value for text in sensitive_values(item, sensitive)]
+    return [str(value)] if sensitive and isinstance(value, (str, int)) and str(value) else []

@@ -30,7 +30,7 @@ from ..arguments import (
 from ..deadline import Deadline
 from ..errors import ConnectionAlreadyOpen, ConnectionFailed, InvalidArgument, WebSocketError
 from ..history import History
-from ..masking import is_secret, is_sensitive, mask_headers
+from ..masking import is_secret, is_sensitive, mask_headers, sensitive_values
 from ..protocols import ProtocolError, codec_class
 from ..rules import RuleSet
 from ..waiting import Watch
@@ -52,6 +52,16 @@ def _ssl_context(
     except (OSError, ssl.SSLError) as error:
         raise InvalidArgument(f"Cannot load the TLS files: {error}.") from error
     return context
+
+
+def _eof(error: BaseException) -> bool:
+    """Whether ``error`` was caused by the server closing the connection mid-handshake."""
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, (EOFError, ConnectionResetError)):
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return False
 
 
 class ConnectionKeywords(LibraryBase):
@@ -93,7 +103,7 @@ class ConnectionKeywords(LibraryBase):
         | ``max_size`` | Largest incoming message in bytes; a larger one closes the connection with 1009. |
         | ``ping_interval`` | Keepalive ping period; ``0`` or ``None`` turns pings off. |
         | ``protocol`` | Speak a protocol's session layer: ``socketio``, ``graphql-transport-ws``, ``graphql-ws``, ``stomp``, ``mqtt``, ``ocpp1.6``, ``ocpp2.0.1`` or ``ocpp2.1``; see `Protocols`. |
-        | ``init`` | The protocol's session parameters (Socket.IO ``auth``, GraphQL ``connection_init`` payload, STOMP CONNECT headers, MQTT ``client_id``/``username``/``password``/``keepalive``/``clean_session``). Treated as a credential: never logged. |
+        | ``init`` | The protocol's session parameters (Socket.IO ``auth``, GraphQL ``connection_init`` payload, STOMP CONNECT headers, MQTT ``client_id``/``username``/``password``/``keepalive``/``clean_session``). Values under credential names (``password``, ``passcode``, ``token``, ``auth``, ...) and Robot ``Secret`` values are masked in the log, as header values are. |
 
         With ``protocol``, `Connect` returns once the session is up, and a refusal fails
         it at once with the server's own words.
@@ -212,7 +222,9 @@ class ConnectionKeywords(LibraryBase):
             codec = codec_class(str(protocol))(value)
         except ProtocolError as error:
             raise InvalidArgument(f"Cannot use protocol {protocol!r}: {error}.") from error
-        for secret in codec.secrets():
+        # Masked as headers are: values under credential names, and Robot Secrets (which
+        # _reveal remembered).
+        for secret in sensitive_values(value):
             self._remember_secret(secret)
         return codec
 
@@ -272,6 +284,12 @@ class ConnectionKeywords(LibraryBase):
             return InvalidArgument(f"Cannot connect to {url}: {error}.")
         if isinstance(error, ProxyError):
             return ConnectionFailed(f"Connecting to {url} through the proxy failed: {error}.")
+        if isinstance(error, InvalidHandshake) and url.startswith("wss://") and _eof(error):
+            return ConnectionFailed(
+                f"Connecting to {url} failed: the server closed the TLS (SSL) connection "
+                "before answering the upgrade; it may require a client certificate "
+                "('client_cert' and 'client_key')."
+            )
         if isinstance(error, InvalidHandshake):
             return ConnectionFailed(f"Connecting to {url} failed: invalid handshake: {error}.")
         if isinstance(error, OSError):

@@ -103,7 +103,7 @@ Get Message Count Fails With The Count It Saw
     Connect    ${WS}/push?count=2
     Get Message Count    ${WS}/push?count=2    assertion_operator===    expected=2
     ${expected}=    Catenate
-    ...    Get Message Count on '${WS}/push?count=2' timed out after 0.3 s:
+    ...    Get Message Count on '${WS}/push?count=2': timed out after 0.3 s:
     ...    the count of $[?(@.type == "tick")] is 2 ('2' (int) should be greater than '5' (int)).
     Run Keyword And Expect Error    EQUALS:${expected}
     ...    Get Message Count    ${WS}/push?count=2    $[?(@.type == "tick")]    >    5    timeout=0.3s
