@@ -10,7 +10,9 @@ from robot.api.deco import not_keyword
 from ._loop import register_closer
 from ._version import __version__
 from .arguments import positive_int, seconds
+from .keywords.conversation import ConversationKeywords
 from .keywords.history import HistoryKeywords
+from .keywords.mock import MockKeywords
 from .keywords.protocol import ProtocolKeywords
 from .keywords.rules import RuleKeywords
 from .keywords.validation import ValidationKeywords
@@ -30,7 +32,14 @@ class _SuiteListener:
         self.library._close_owned_by(result.id)
 
 
-class RobotWebSocket(ProtocolKeywords, RuleKeywords, HistoryKeywords, ValidationKeywords):
+class RobotWebSocket(
+    MockKeywords,
+    ConversationKeywords,
+    ProtocolKeywords,
+    RuleKeywords,
+    HistoryKeywords,
+    ValidationKeywords,
+):
     """RobotWebSocket tests WebSocket servers: it connects, sends, keeps every message it
     receives, and extracts, asserts and waits on them.
 
@@ -158,6 +167,26 @@ class RobotWebSocket(ProtocolKeywords, RuleKeywords, HistoryKeywords, Validation
     websockets' own frame-by-frame trace, which shows every message unmasked, stays off
     even at ``--loglevel DEBUG``: the library's connections log to the Python logger
     ``RobotWebSocket.websockets``, set to INFO. Set that logger to DEBUG yourself to see it.
+
+    = Mock server =
+
+    `Start Mock Server` runs a WebSocket server inside the test, on the library's event
+    loop, to test clients (a web page driven by a browser library, a service, a device)
+    against scripted behaviour. Each client that connects becomes a connection named
+    ``mock#1``, ``mock#2``... (``<alias>#<n>``); `Wait For Client` returns the next name,
+    and every keyword works on it: `Send` sends to that client, `Receive` reads what it
+    sent, `Disconnect` closes it. `Send` to the server's own name reaches every open client,
+    and rules set on that name (`Reply To Messages`, `Ignore Messages`, `Start Heartbeat`)
+    apply to every client, present and future, so a scripted server is a few rules.
+    `Save Conversation` writes any connection's messages as a HAR file.
+
+    | ${url}= | `Start Mock Server` | | | |
+    | `Reply To Messages` | mock | $.op | == | ping | reply={"op": "pong"} |
+    | ${client}= | `Wait For Client` | | | |
+    | `Receive` | ${client} | $.type | == | hello |
+
+    A mock server is stopped when the suite that started it ends, by `Disconnect All` and
+    by `Stop Mock Server`, which close its clients with 1001.
 
     = TLS =
 

@@ -1,0 +1,191 @@
+"""Mock servers on the loop thread: each client that completes the upgrade becomes a
+:class:`~RobotWebSocket._client.Connection` named ``<alias>#<n>``.
+
+The server is websockets' own (``serve``); its connections mix in :class:`._wire.Receiving`,
+so a client's messages go through :meth:`Connection.deliver` (rules, then the history)
+exactly as a library client's do. Keyword threads never touch the server: they read
+``clients`` under ``condition``, which the loop notifies as each client arrives, and hand
+starting and stopping over to the loop. Nothing here logs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import http
+import ssl
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.datastructures import Headers
+from websockets.http11 import Request, Response
+from websockets.typing import Subprotocol
+
+from ._client import Connection
+from ._wire import WIRE_LOGGER, Receiving
+from .history import History
+from .masking import mask_url
+from .rules import RuleSet
+
+
+class _ServerSide(Receiving, ServerConnection):
+    """websockets' asyncio server connection, wired to one :class:`Connection`."""
+
+    def __init__(self, *args: Any, owner: Connection, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rws_setup(owner)
+        self.rws_started = time.perf_counter()
+        #: When the client's upgrade request came (epoch seconds), for conversation files.
+        self.rws_opened_at = time.time()
+
+
+def is_mock_client(connection: Connection) -> bool:
+    """Whether ``connection`` is a mock server's client (and not a library client)."""
+    return isinstance(connection.ws, _ServerSide)
+
+
+def request_headers(connection: Connection) -> list[tuple[str, str]]:
+    """The headers of the upgrade request: those the client sent to a mock server, or those
+    a library client sent."""
+    request = getattr(connection.ws, "request", None)
+    headers: Headers | None = getattr(request, "headers", None)
+    return list(headers.raw_items()) if headers is not None else []
+
+
+class MockServer:
+    """One mock server. ``clients`` grows on the loop, in connection order; keyword threads
+    read it holding ``condition``."""
+
+    def __init__(
+        self,
+        alias: str,
+        *,
+        ruleset_for: Callable[[str], RuleSet],
+        buffer_size: int,
+        subprotocols: Sequence[str] | None = None,
+        reject: int | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+        max_size: int | None = 1048576,
+        close_timeout: float = 5.0,
+        owner: str | None = None,
+    ) -> None:
+        self.alias = alias
+        self.ruleset_for = ruleset_for
+        self.ruleset = ruleset_for(alias)
+        self.buffer_size = buffer_size
+        self.subprotocols = list(subprotocols or [])
+        self.reject = reject
+        self.ssl_context = ssl_context
+        self.max_size = max_size
+        self.close_timeout = close_timeout
+        #: The suite that started the server; it is stopped when that suite ends.
+        self.owner = owner
+        self.url = ""
+        self.condition = threading.Condition(threading.Lock())
+        self.clients: list[Connection] = []
+        #: How many clients `Wait For Client` has returned, and how many are registered.
+        self.returned = 0
+        self.adopted = 0
+        self.rejected = 0
+        self.stopped = False
+        self._numbered = 0
+        self._server: Server | None = None
+
+    # -- on the loop ---------------------------------------------------------------------------
+
+    async def start(self, host: str, port: int) -> str:
+        self._server = await serve(
+            self._handle,
+            host,
+            port,
+            create_connection=self._create,  # type: ignore[arg-type]
+            process_request=self._process_request,
+            process_response=self._process_response,
+            select_subprotocol=self._select_subprotocol,
+            ssl=self.ssl_context,
+            max_size=self.max_size,
+            close_timeout=self.close_timeout,
+            logger=WIRE_LOGGER,
+        )
+        bound = self._server.sockets[0].getsockname()
+        shown = f"[{bound[0]}]" if ":" in bound[0] else bound[0]
+        scheme = "wss" if self.ssl_context is not None else "ws"
+        self.url = f"{scheme}://{shown}:{bound[1]}"
+        return self.url
+
+    def _create(self, *args: Any, **kwargs: Any) -> _ServerSide:
+        # The connection exists before the upgrade (it receives the request), so its owner
+        # does too; it is named, and counted, only once the upgrade is accepted.
+        owner = Connection(
+            name="", url="", alias=None, history=History(self.buffer_size), display_url=""
+        )
+        return _ServerSide(*args, owner=owner, **kwargs)
+
+    def _process_request(self, ws: ServerConnection, request: Request) -> Response | None:
+        if self.reject is None:
+            return None
+        self.rejected += 1
+        status = http.HTTPStatus(self.reject)
+        return ws.respond(status, f"{status.phrase}\n")
+
+    def _select_subprotocol(
+        self, ws: ServerConnection, offered: Sequence[Subprotocol]
+    ) -> Subprotocol | None:
+        # The server's preference wins; a client offering none of them is still accepted.
+        for subprotocol in self.subprotocols:
+            if subprotocol in offered:
+                return Subprotocol(subprotocol)
+        return None
+
+    def _process_response(self, ws: ServerConnection, request: Request, response: Response) -> None:
+        # Named here, before the 101 is written, so that rules apply from the client's
+        # first message, which may be parsed before the connection handler runs.
+        if response.status_code != http.HTTPStatus.SWITCHING_PROTOCOLS:
+            return
+        if self._server is None or not self._server.is_serving():
+            return
+        conn: Connection = ws.rws_owner  # type: ignore[attr-defined]
+        self._numbered += 1
+        name = f"{self.alias}#{self._numbered}"
+        conn.name = conn.alias = name
+        conn.url = self.url + request.path
+        conn.display_url = mask_url(conn.url)
+        conn.owner = self.owner
+        conn.rulesets = [self.ruleset_for(name), self.ruleset]
+
+    async def _handle(self, ws: ServerConnection) -> None:
+        conn: Connection = ws.rws_owner  # type: ignore[attr-defined]
+        if not conn.name:  # Upgraded while the server was stopping.
+            return
+        conn._adopt(ws, ws.rws_started)  # type: ignore[attr-defined]
+        conn.start_heartbeats()
+        with self.condition:
+            self.clients.append(conn)
+            self.condition.notify_all()
+        await ws.wait_closed()
+
+    async def stop(self, code: int, reason: str, timeout: float) -> None:
+        """Stop listening and close the clients with ``code`` and ``reason``, all within
+        ``timeout`` (plus 1 s); clients that do not answer the close are dropped."""
+        with self.condition:
+            self.stopped = True
+            clients = list(self.clients)
+            self.condition.notify_all()
+        for conn in clients:
+            conn.closed_by_us = True
+            conn._stop_timers()
+        server = self._server
+        if server is None:
+            return
+        for ws in server.connections:
+            ws.close_timeout = timeout
+        server.close(code=code, reason=reason)
+        try:
+            await asyncio.wait_for(server.wait_closed(), timeout + 1)
+        except asyncio.TimeoutError:
+            for ws in server.connections:
+                ws.transport.abort()
+        for conn in clients:
+            conn.history.close()

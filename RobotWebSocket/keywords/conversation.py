@@ -1,0 +1,93 @@
+"""Save Conversation."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .._client import Connection
+from .._server import request_headers
+from .._version import __version__
+from ..errors import InvalidArgument
+from ..har import conversation
+from ..history import Message
+from .base import LibraryBase
+
+
+def _snapshot(conn: Connection) -> dict[str, Any]:
+    """What the HAR needs, read on the loop, where the sent messages are appended."""
+    ws = conn.ws
+    response = getattr(ws, "response", None)
+    sent: list[Message] = list(conn.sent_log)
+    received = conn.history.all()
+    times = [m.time for m in sent] + [m.time for m in received]
+    connect_time = conn.connect_time or 0.0
+    # A library client does not record when it opened: the HAR then says it opened, at the
+    # latest, just before its first message.
+    started = getattr(ws, "rws_opened_at", None)
+    if started is None:
+        started = (min(times) if times else 0.0) - connect_time
+    return {
+        "url": conn.url,
+        "request_headers": request_headers(conn),
+        "response_headers": list(response.headers.raw_items()) if response is not None else [],
+        "sent": sent,
+        "received": received,
+        "started": started,
+        "connect_time": connect_time,
+    }
+
+
+class ConversationKeywords(LibraryBase):
+    def save_conversation(self, connection: str, path: str) -> str:
+        """Writes the conversation of ``connection`` to ``path`` as a HAR 1.2 file and
+        returns the path.
+
+        The file has one entry: the upgrade request and its response (status 101;
+        credential headers kept, with their values masked as ``***``) with Chrome's
+        ``_webSocketMessages`` list: every message sent and received, in time order, with
+        ``type`` (``send`` or ``receive``), ``time`` (epoch seconds), ``opcode`` (1 text,
+        2 binary) and ``data`` (binary as base64). It holds the messages still in the
+        history (up to ``buffer_size``; `Clear Messages` removes them) and as many of the
+        newest sent ones. Browsers' developer tools and HTTP debugging proxies open it.
+        Works on library connections and on a mock server's clients, open or closed.
+
+        | =Argument= | =Meaning= |
+        | ``connection`` | URL, alias or mock server client name (``mock#1``). |
+        | ``path`` | File to write; missing directories are created. |
+
+        Example:
+        | ${file}= | `Save Conversation` | ${WS} | ${OUTPUT_DIR}/orders.har |
+        | `Save Conversation` | mock#1 | ${OUTPUT_DIR}/client.har |
+        """
+        conn = self._get(connection)
+        if not path:
+            raise InvalidArgument("Argument 'path' must not be empty.")
+        if conn.ws is None or not self._loop.running:
+            raise InvalidArgument(
+                f"Connection '{self._show(conn.name)}' never opened: it has no conversation."
+            )
+        self._report_dropped(conn)
+        facts = self._loop.wait(self._loop.call(_snapshot, conn))
+        document = conversation(
+            facts["url"],
+            facts["request_headers"],
+            facts["response_headers"],
+            facts["sent"],
+            facts["received"],
+            started=facts["started"],
+            connect_time=facts["connect_time"],
+            creator_version=__version__,
+        )
+        target = Path(path)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(json.dumps(document, ensure_ascii=False, indent=1), "utf-8")
+        except OSError as error:
+            raise InvalidArgument(f"Cannot write the conversation to {path}: {error}.") from error
+        self._log(
+            f"Saved the conversation of '{conn.name}' ({len(facts['sent'])} sent, "
+            f"{len(facts['received'])} received) to {target}."
+        )
+        return str(path)
