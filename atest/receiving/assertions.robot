@@ -108,6 +108,13 @@ A Closed Connection Fails At Once Instead Of Waiting
     ...    Receive on '${WS}/script': the connection closed (close code 4002, reason 'going') after *
     ...    Receive    ${WS}/script    $.never    timeout=30s
 
+An Operator In The Expression Slot Compares The Message Itself
+    Push    {"n": 5}
+    Receive    ${WS}/script    ==    {"n": 5}
+    ${count}=    Get Message Count    ${WS}/script    >=    1
+    Should Be True    ${count} >= 1
+    Run Keyword And Expect Error    *timed out after 0.3 s waiting for any message == 'nope'*
+    ...    Receive    ${WS}/script    ==    nope    timeout=0.3s
 
 *** Keywords ***
 Push
