@@ -1,0 +1,199 @@
+"""GraphQL over WebSocket, in both of its protocols, as sans-I/O codecs.
+
+Each message is a JSON object with a ``type``. The client opens with ``connection_init``
+and may subscribe once the server has answered ``connection_ack``; each operation has an
+``id`` that the server's results for it carry.
+
+- ``graphql-transport-ws`` (the ``graphql-ws`` library): ``subscribe``, then ``next``...
+  ``complete`` or ``error``; either side may send ``ping``, which the other answers with
+  ``pong``. A refusal is a close with code 4403 (or another 44xx), which the connection
+  layer reports.
+- ``graphql-ws`` (Apollo's legacy ``subscriptions-transport-ws``): ``start``, then
+  ``data``... ``complete`` or ``error``; the server sends ``ka`` keep-alives and refuses a
+  session with ``connection_error``.
+
+Keep-alives are answered here and never enter the history; every other message becomes a
+document as it is.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, ClassVar
+
+from .base import Codec, Frame, Output, Pending, ProtocolError, Received, undecodable
+from .socketio import plain
+
+#: Message types that answer an operation, by the operation's ``id``.
+_REPLIES = frozenset({"next", "data", "error", "complete"})
+
+
+class GraphQLCodec(Codec):
+    """What both GraphQL protocols share; subclasses name their keep-alive messages."""
+
+    #: The ``type`` of a message that starts an operation.
+    start: ClassVar[str] = ""
+    #: Message types the server sends only to keep the session alive: dropped.
+    dropped: ClassVar[frozenset[str]] = frozenset()
+    #: Whether a server's ``ping`` is answered with a ``pong``.
+    answers_ping: ClassVar[bool] = False
+
+    def __init__(self, init: Any = None) -> None:
+        init = plain(init)
+        if isinstance(init, str):
+            try:
+                init = json.loads(init)
+            except ValueError:
+                raise ProtocolError(
+                    f"{self.name} init is the connection_init payload: give a dictionary "
+                    "or JSON object text."
+                ) from None
+        if init is not None and not isinstance(init, dict):
+            raise ProtocolError(
+                f"{self.name} init is the connection_init payload, a dictionary, "
+                f"not {type(init).__name__}."
+            )
+        if init is not None:
+            _dumps(init)
+        super().__init__(init)
+        self._used_ids: set[str] = set()
+        self._counter = 0
+
+    def opened(self, subprotocol: str | None, now: float) -> Output:
+        if subprotocol != self.subprotocols[0]:
+            # A server that did not agree on the protocol would take our messages for
+            # something else; saying so is clearer than the timeout that would follow.
+            return Output(refused=f"the server did not select subprotocol {self.name}")
+        init: dict[str, Any] = {"type": "connection_init"}
+        if self.init is not None:
+            init["payload"] = self.init
+        return Output(send=[json.dumps(init)])
+
+    def receive(self, message: Frame, now: float) -> Output:
+        try:
+            text = message if isinstance(message, str) else bytes(message).decode("utf-8")
+            document = json.loads(text)
+        except Exception as error:  # noqa: BLE001
+            # Whatever a server sends must reach the history, so no input may raise here.
+            return Output(documents=[undecodable(message, error)])
+        if not isinstance(document, dict) or not isinstance(document.get("type"), str):
+            error = "a GraphQL over WebSocket message is a JSON object with a string 'type'"
+            return Output(documents=[undecodable(message, error)])
+        return self._handle(document, message)
+
+    def _handle(self, document: dict[str, Any], raw: Frame) -> Output:
+        kind = document["type"]
+        if kind == "connection_ack" and not self.ready:
+            self.ready = True
+            self.session = document.get("payload")
+            return Output(ready=True)
+        if kind == "ping" and self.answers_ping:
+            pong: dict[str, Any] = {"type": "pong"}
+            if "payload" in document:
+                pong["payload"] = document["payload"]
+            return Output(send=[json.dumps(pong)])
+        if kind in self.dropped:
+            return Output()
+        if kind == "connection_error" and not self.ready:
+            return Output(refused=_refusal(document.get("payload")))
+        return Output(documents=[Received(document, raw)])
+
+    def encode(self, document: Any) -> list[Frame]:
+        document = self._message(document)
+        if not isinstance(document.get("type"), str):
+            raise ProtocolError(
+                f"A {self.name} message needs a string 'type', such as "
+                f'{{"type": "{self.start}", "id": "1", "payload": {{"query": "..."}}}}; '
+                "use Request to have the type and id added, or raw=True to send it as it is."
+            )
+        if document["type"] == self.start and isinstance(document.get("id"), str):
+            self._used_ids.add(document["id"])
+        return [_dumps(document)]
+
+    def request(self, document: Any) -> tuple[list[Frame], Pending]:
+        document = self._message(document)
+        if "type" not in document and "payload" not in document:
+            document = {"payload": document}
+        document = {"type": self.start, **document}
+        if document["type"] != self.start:
+            raise ProtocolError(
+                f"Only a {self.start!r} message has replies on {self.name}, "
+                f"not {document['type']!r}: use Send for it."
+            )
+        if "id" not in document:
+            document["id"] = self._fresh_id()
+        operation = document["id"]
+        frames = self.encode(document)
+
+        def is_reply(received: Any) -> bool:
+            return (
+                isinstance(received, dict)
+                and received.get("type") in _REPLIES
+                and received.get("id") == operation
+            )
+
+        return frames, is_reply
+
+    def _fresh_id(self) -> str:
+        """An operation id that this connection has not sent yet."""
+        while True:
+            self._counter += 1
+            candidate = str(self._counter)
+            if candidate not in self._used_ids:
+                return candidate
+
+    def _message(self, document: Any) -> dict[str, Any]:
+        """The message to send as a dictionary: JSON text is parsed first."""
+        document = plain(document)
+        if isinstance(document, (bytes, bytearray)):
+            raise ProtocolError(
+                f"{self.name} messages are JSON text, not bytes; use raw=True to send bytes."
+            )
+        if isinstance(document, str):
+            try:
+                document = json.loads(document)
+            except ValueError as error:
+                raise ProtocolError(
+                    f"A {self.name} message is a dictionary or JSON object text; this text "
+                    f"is not JSON ({error}). Use raw=True to send it as it is."
+                ) from None
+        if not isinstance(document, dict):
+            raise ProtocolError(
+                f"A {self.name} message is a JSON object, not {type(document).__name__}."
+            )
+        return dict(document)
+
+
+class GraphQLTransportWS(GraphQLCodec):
+    """``protocol=graphql-transport-ws``: the protocol of the ``graphql-ws`` library."""
+
+    name = "graphql-transport-ws"
+    subprotocols = ("graphql-transport-ws",)
+    start = "subscribe"
+    dropped = frozenset({"pong"})
+    answers_ping = True
+
+
+class GraphQLWS(GraphQLCodec):
+    """``protocol=graphql-ws``: Apollo's legacy ``subscriptions-transport-ws`` protocol."""
+
+    name = "graphql-ws"
+    subprotocols = ("graphql-ws",)
+    start = "start"
+    dropped = frozenset({"ka"})
+
+
+def _dumps(document: Any) -> str:
+    try:
+        return json.dumps(document, ensure_ascii=False)
+    except (TypeError, ValueError) as error:
+        raise ProtocolError(f"The message cannot be written as JSON: {error}.") from None
+
+
+def _refusal(payload: Any) -> str:
+    """The server's words in a ``connection_error``: its ``message``, else the payload."""
+    if isinstance(payload, dict) and isinstance(payload.get("message"), str):
+        return payload["message"]
+    if isinstance(payload, str):
+        return payload
+    return json.dumps(payload, ensure_ascii=False)

@@ -1,0 +1,342 @@
+"""Socket.IO 5 over Engine.IO 4, on the WebSocket transport, as a sans-I/O codec.
+
+Every WebSocket text frame is one Engine.IO packet: a digit for its type, then its data.
+Type ``4`` (message) carries a Socket.IO packet, written as::
+
+    <type>[<attachments>-][/<namespace>,][<ack id>][<JSON data>]
+
+so ``42["chat","hi"]`` is an event on the root namespace and ``451-/chat,7["up",{...}]`` is
+a binary event on ``/chat`` asking for ack 7, whose one attachment follows as a binary frame.
+The server pings (``2``) and the client must answer (``3``) before ``pingTimeout``, whatever
+the test is doing, so the codec answers on the spot and keeps pings out of the history.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import parse_qs, urlsplit, urlunsplit
+
+from .base import Codec, Frame, Output, Pending, ProtocolError, Received, undecodable
+
+#: Socket.IO packet types, by the digit that starts the packet.
+CONNECT, DISCONNECT, EVENT, ACK, CONNECT_ERROR, BINARY_EVENT, BINARY_ACK = range(7)
+_SCHEMES = {"http": "ws", "https": "wss", "ws": "ws", "wss": "wss"}
+_ENGINE_PATH = "/socket.io/"
+_PLACEHOLDER = "_placeholder"
+
+
+def plain(value: Any) -> Any:
+    """``value`` with Robot ``Secret`` objects replaced by their text, found by duck typing
+    because codecs must not import robot."""
+    if type(value).__name__ == "Secret" and isinstance(getattr(value, "value", None), str):
+        return value.value
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    return value
+
+
+def compact(value: Any) -> str:
+    """JSON as JavaScript's ``JSON.stringify`` writes it, which is what servers expect."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def _deconstruct(value: Any, attachments: list[bytes]) -> Any:
+    """``value`` with each bytes object moved to ``attachments`` and a placeholder left."""
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        attachments.append(bytes(value))
+        return {_PLACEHOLDER: True, "num": len(attachments) - 1}
+    if isinstance(value, dict):
+        return {key: _deconstruct(item, attachments) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_deconstruct(item, attachments) for item in value]
+    return value
+
+
+def _reconstruct(value: Any, attachments: list[bytes]) -> Any:
+    """``value`` with each placeholder replaced by the attachment it points at."""
+    if isinstance(value, dict):
+        if value.get(_PLACEHOLDER) is True and isinstance(value.get("num"), int):
+            if not 0 <= value["num"] < len(attachments):
+                raise ValueError(f"placeholder for missing attachment {value['num']}")
+            return attachments[value["num"]]
+        return {key: _reconstruct(item, attachments) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_reconstruct(item, attachments) for item in value]
+    return value
+
+
+def parse_packet(text: str) -> tuple[int, int, str, int | None, Any]:
+    """Split a Socket.IO packet into type, attachment count, namespace, ack id and data;
+    :class:`ValueError` when it is not one."""
+    if not text or text[0] not in "0123456":
+        raise ValueError("not a Socket.IO packet: it must start with a digit from 0 to 6")
+    kind, rest = int(text[0]), text[1:]
+    attachments = 0
+    if kind in (BINARY_EVENT, BINARY_ACK):
+        count, dash, rest = rest.partition("-")
+        if not dash or not count.isdigit():
+            raise ValueError("a binary packet must give its attachment count as 'N-'")
+        attachments = int(count)
+    namespace = "/"
+    if rest.startswith("/"):
+        namespace, _, rest = rest.partition(",")
+    digits = len(rest) - len(rest.lstrip("0123456789"))
+    ack_id = int(rest[:digits]) if digits else None
+    data = json.loads(rest[digits:]) if rest[digits:] else None
+    return kind, attachments, namespace, ack_id, data
+
+
+class SocketIO(Codec):
+    """``protocol=socketio``: one Socket.IO namespace, over the WebSocket transport."""
+
+    name = "socketio"
+    subprotocols = ()
+
+    def __init__(self, init: Any = None) -> None:
+        init = plain(init)
+        if isinstance(init, str):
+            try:
+                init = json.loads(init)
+            except ValueError:
+                raise ProtocolError(
+                    "Socket.IO init is the auth object: give a dictionary or JSON object text."
+                ) from None
+        if init is not None and not isinstance(init, dict):
+            raise ProtocolError(
+                f"Socket.IO init is the auth object: give a dictionary, not {type(init).__name__}."
+            )
+        try:
+            compact(init)
+        except (TypeError, ValueError) as error:
+            raise ProtocolError(f"Socket.IO init cannot be written as JSON: {error}.") from None
+        super().__init__(init)
+        self.namespace = "/"
+        self._next_id = 0
+        # A binary packet waits here for its attachments: (header frame, packet, frames).
+        self._partial: tuple[str, tuple[int, int, str, int | None, Any], list[bytes]] | None = None
+        self._last_heard = 0.0
+        self._silence_limit: float | None = None
+
+    def connect_url(self, url: str) -> str:
+        parts = urlsplit(url)
+        scheme = _SCHEMES.get(parts.scheme.lower())
+        if scheme is None:
+            raise ProtocolError(
+                f"A Socket.IO URL starts with http://, https://, ws:// or wss://, not {url!r}."
+            )
+        if "EIO" in parse_qs(parts.query):
+            # The user named the engine endpoint, on a path of their server's choosing.
+            self.namespace = "/"
+            return urlunsplit((scheme, parts.netloc, parts.path, parts.query, ""))
+        self.namespace = parts.path or "/"
+        query = f"{parts.query}&" if parts.query else ""
+        query += "EIO=4&transport=websocket"
+        return urlunsplit((scheme, parts.netloc, _ENGINE_PATH, query, ""))
+
+    def opened(self, subprotocol: str | None, now: float) -> Output:
+        # The server speaks first, with the Engine.IO open packet.
+        self._last_heard = now
+        return Output()
+
+    def _prefix(self, kind: int, namespace: str | None = None) -> str:
+        namespace = self.namespace if namespace is None else namespace
+        return f"4{kind}" if namespace == "/" else f"4{kind}{namespace},"
+
+    def receive(self, message: Frame, now: float) -> Output:
+        self._last_heard = now
+        try:
+            if isinstance(message, (bytes, bytearray)):
+                return self._attachment(bytes(message))
+            out = Output()
+            if self._partial is not None:
+                # The attachments never came: keep what arrived and start over.
+                header, _, _ = self._partial
+                self._partial = None
+                out.documents.append(undecodable(header, "binary attachments missing"))
+            return out.extend(self._engine(message, now))
+        except Exception as error:  # noqa: BLE001
+            # Whatever a server sends must reach the history, so no input may raise here.
+            return Output(documents=[undecodable(message, error)])
+
+    def _engine(self, text: str, now: float) -> Output:
+        """One Engine.IO packet."""
+        kind, data = text[:1], text[1:]
+        if kind == "0":
+            handshake = json.loads(data)
+            interval = float(handshake["pingInterval"]) / 1000
+            timeout = float(handshake["pingTimeout"]) / 1000
+            # A server that stops pinging is gone; Socket.IO clients give it one interval
+            # plus the timeout before they drop the connection, and so does this one.
+            self._silence_limit = interval + timeout
+            self.tick_interval = max(interval / 2, 0.5)
+            auth = "" if self.init is None else compact(self.init)
+            return Output(send=[self._prefix(CONNECT) + auth])
+        if kind == "2":
+            return Output(send=["3" + data])
+        if kind in ("3", "6"):
+            return Output()
+        if kind == "4":
+            return self._socketio(text, data)
+        if kind == "1":
+            return Output(close=(1000, "the Engine.IO server sent close"))
+        raise ValueError(f"unknown Engine.IO packet type {kind!r}")
+
+    def _socketio(self, raw: str, text: str) -> Output:
+        packet = parse_packet(text)
+        if packet[1]:
+            if packet[0] not in (BINARY_EVENT, BINARY_ACK):
+                raise ValueError("only binary events and acks carry attachments")
+            self._partial = (raw, packet, [])
+            return Output()
+        return self._document(raw, packet, [])
+
+    def _attachment(self, data: bytes) -> Output:
+        if self._partial is None:
+            return Output(documents=[undecodable(data, "binary frame with no packet waiting")])
+        raw, packet, frames = self._partial
+        frames.append(data)
+        if len(frames) < packet[1]:
+            return Output()
+        self._partial = None
+        return self._document(raw, packet, frames)
+
+    def _document(
+        self, raw: str, packet: tuple[int, int, str, int | None, Any], frames: list[bytes]
+    ) -> Output:
+        kind, _, namespace, ack_id, data = packet
+        ours = namespace == self.namespace
+        if kind == CONNECT:
+            if ours and not self.ready:
+                self.ready = True
+                self.session = data.get("sid") if isinstance(data, dict) else None
+                return Output(ready=True)
+            document: dict[str, Any] = {"type": "connect", "namespace": namespace, "data": data}
+        elif kind == CONNECT_ERROR:
+            if ours and not self.ready:
+                return Output(refused=_refusal(data))
+            document = {"type": "connect_error", "namespace": namespace, "data": data}
+        elif kind == DISCONNECT:
+            document = {"type": "disconnect", "namespace": namespace}
+        elif kind in (EVENT, BINARY_EVENT):
+            if not isinstance(data, list) or not data or not isinstance(data[0], str):
+                raise ValueError("an event's data must be a list starting with its name")
+            document = {
+                "type": "event",
+                "namespace": namespace,
+                "event": data[0],
+                "args": _reconstruct(data[1:], frames),
+                "id": ack_id,
+            }
+        else:
+            if not isinstance(data, list) or ack_id is None:
+                raise ValueError("an ack must have an id and a list of arguments")
+            args = _reconstruct(data, frames)
+            document = {"type": "ack", "namespace": namespace, "id": ack_id, "args": args}
+        return Output(documents=[Received(document, raw)])
+
+    def tick(self, now: float) -> Output:
+        if self._silence_limit is not None and now - self._last_heard > self._silence_limit:
+            return Output(
+                close=(1000, f"ping timeout: the server sent nothing for {self._silence_limit:g} s")
+            )
+        return Output()
+
+    def encode(self, document: Any) -> list[Frame]:
+        document = _document_of(document)
+        if isinstance(document, list):
+            document = {"event": document[0] if document else None, "args": document[1:]}
+        kind = document.get("type", "event")
+        namespace = document.get("namespace", self.namespace)
+        if not isinstance(namespace, str) or not namespace.startswith("/"):
+            raise ProtocolError(f"A Socket.IO namespace starts with '/', not {namespace!r}.")
+        if kind == "disconnect":
+            return [self._prefix(DISCONNECT, namespace)]
+        if kind not in ("event", "ack"):
+            raise ProtocolError(
+                f"Socket.IO documents to send are events, acks or disconnects, not {kind!r}."
+            )
+        args = document.get("args", [])
+        if not isinstance(args, (list, tuple)):
+            raise ProtocolError(f"Socket.IO 'args' must be a list, not {type(args).__name__}.")
+        ack_id = document.get("id")
+        if ack_id is not None and (not isinstance(ack_id, int) or ack_id < 0):
+            raise ProtocolError(f"A Socket.IO ack id is a number from 0 up, not {ack_id!r}.")
+        if kind == "ack":
+            if ack_id is None:
+                raise ProtocolError("A Socket.IO ack needs the 'id' of the event it answers.")
+            data: list[Any] = list(args)
+        else:
+            event = document.get("event")
+            if not isinstance(event, str) or not event:
+                raise ProtocolError(
+                    'A Socket.IO event needs its name as a string: {"event": "chat", "args": []}.'
+                )
+            data = [event, *args]
+            if ack_id is not None:
+                self._next_id = max(self._next_id, ack_id + 1)
+        return self._frames(kind == "ack", namespace, ack_id, data)
+
+    def _frames(
+        self, ack: bool, namespace: str, ack_id: int | None, data: list[Any]
+    ) -> list[Frame]:
+        attachments: list[bytes] = []
+        data = _deconstruct(data, attachments)
+        payload = ("" if ack_id is None else str(ack_id)) + compact(data)
+        if not attachments:
+            return [self._prefix(ACK if ack else EVENT, namespace) + payload]
+        kind = BINARY_ACK if ack else BINARY_EVENT
+        space = "" if namespace == "/" else f"{namespace},"
+        return [f"4{kind}{len(attachments)}-{space}{payload}", *attachments]
+
+    def request(self, document: Any) -> tuple[list[Frame], Pending]:
+        document = _document_of(document)
+        if isinstance(document, list):
+            document = {"event": document[0] if document else None, "args": document[1:]}
+        if document.get("type", "event") != "event":
+            raise ProtocolError("Only a Socket.IO event can be a request: acks have no reply.")
+        ack_id = self._next_id
+        document = {**document, "id": ack_id}
+        frames = self.encode(document)
+        namespace = document.get("namespace", self.namespace)
+
+        def is_reply(received: Any) -> bool:
+            return (
+                isinstance(received, dict)
+                and received.get("type") == "ack"
+                and received.get("id") == ack_id
+                and received.get("namespace") == namespace
+            )
+
+        return frames, is_reply
+
+
+def _document_of(document: Any) -> dict[str, Any] | list[Any]:
+    """The document to send as a dictionary or list: JSON text is parsed first."""
+    document = plain(document)
+    if isinstance(document, str):
+        try:
+            document = json.loads(document)
+        except ValueError as error:
+            raise ProtocolError(
+                f"A Socket.IO document is a dictionary, a list or JSON text of one; "
+                f"this text is not JSON ({error}). Use raw=True to send it as it is."
+            ) from None
+    if isinstance(document, tuple):
+        document = list(document)
+    if not isinstance(document, (dict, list)):
+        raise ProtocolError(
+            f"A Socket.IO document is a dictionary or a list, not {type(document).__name__}."
+        )
+    return document
+
+
+def _refusal(data: Any) -> str:
+    """The server's words in a ``connect_error``: its ``message``, else the data as text."""
+    if isinstance(data, dict) and isinstance(data.get("message"), str):
+        return data["message"]
+    if isinstance(data, str):
+        return data
+    return compact(data)
