@@ -4,22 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
-import ssl
 from datetime import timedelta
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
 from robot.running.context import EXECUTION_CONTEXTS
-from websockets.exceptions import (
-    InvalidHandshake,
-    InvalidProxy,
-    InvalidStatus,
-    InvalidURI,
-    ProxyError,
-)
 
-from .._client import Connection, SessionLost, SessionRefused
+from .._client import Connection
 from ..arguments import (
     check_close_code,
     check_headers,
@@ -27,8 +17,9 @@ from ..arguments import (
     check_url,
     seconds,
 )
+from ..connecting import connect_error, query_secrets, ssl_context, websocket_options
 from ..deadline import Deadline
-from ..errors import ConnectionAlreadyOpen, ConnectionFailed, InvalidArgument, WebSocketError
+from ..errors import ConnectionAlreadyOpen, InvalidArgument, WebSocketError
 from ..history import History
 from ..masking import is_secret, is_sensitive, mask_headers, sensitive_values
 from ..protocols import ProtocolError, codec_class
@@ -37,31 +28,6 @@ from ..waiting import Watch
 from .base import DEBUG_WINDOW, LibraryBase
 
 _DEFAULT_PING = timedelta(seconds=20)
-
-
-def _ssl_context(
-    verify: bool, ca_file: str | None, client_cert: str | None, client_key: str | None
-) -> ssl.SSLContext:
-    try:
-        context = ssl.create_default_context(cafile=ca_file)
-        if not verify:
-            context.check_hostname = False
-            context.verify_mode = ssl.CERT_NONE
-        if client_cert:
-            context.load_cert_chain(client_cert, client_key)
-    except (OSError, ssl.SSLError) as error:
-        raise InvalidArgument(f"Cannot load the TLS files: {error}.") from error
-    return context
-
-
-def _eof(error: BaseException) -> bool:
-    """Whether ``error`` was caused by the server closing the connection mid-handshake."""
-    cause: BaseException | None = error
-    while cause is not None:
-        if isinstance(cause, (EOFError, ConnectionResetError)):
-            return True
-        cause = cause.__cause__ or cause.__context__
-    return False
 
 
 class ConnectionKeywords(LibraryBase):
@@ -146,27 +112,12 @@ class ConnectionKeywords(LibraryBase):
         protocols = check_subprotocols(subprotocols)
         limit = seconds(timeout, "timeout")
         limit = self._connect_timeout if limit is None else limit
-        ping = seconds(ping_interval, "ping_interval")
-        if max_size is not None and int(max_size) < 1:
-            raise InvalidArgument(f"Argument 'max_size' must be positive, got {max_size!r}.")
-        if proxy and not str(proxy).startswith(("http://", "https://")):
-            raise InvalidArgument(
-                f"Argument 'proxy' must be an http:// or https:// URL, got {proxy!r}."
-            )
-        options: dict[str, Any] = {
-            "additional_headers": pairs,
-            "subprotocols": protocols,
-            "compression": "deflate" if compression else None,
-            "max_size": None if max_size is None else int(max_size),
-            "ping_interval": ping or None,
-            "ping_timeout": ping or None,
-            "open_timeout": None,
-            "close_timeout": self._timeout,
-            "proxy": proxy or None,
-        }
+        options = websocket_options(
+            pairs, protocols, compression, max_size, ping_interval, self._timeout, proxy
+        )
         if url.startswith("wss://"):
-            options["ssl"] = _ssl_context(verify, ca_file, client_cert, client_key)
-        for query_secret in self._query_secrets(url):
+            options["ssl"] = ssl_context(verify, ca_file, client_cert, client_key)
+        for query_secret in query_secrets(url):
             self._remember_secret(query_secret)
         connection = Connection(
             name=name,
@@ -183,13 +134,21 @@ class ConnectionKeywords(LibraryBase):
         try:
             self._loop.run(connection.open(options, limit))
         except BaseException as error:
-            raise self._connect_error(connection, error, limit) from error
+            raise connect_error(
+                error, connection.display_url, limit, codec and codec.name, self._show
+            ) from error
         self._connections[name] = connection
         if url.startswith("wss://") and not verify:
             self._warn(
                 f"Connection '{name}' does not verify the server's certificate (verify=False)."
             )
-        ws = connection.ws
+        self._log_connected(connection, headers, protocols)
+        return name
+
+    def _log_connected(
+        self, connection: Connection, headers: Any, protocols: list[str] | None
+    ) -> None:
+        ws, codec, name = connection.ws, connection.codec, connection.name
         assert ws is not None
         self._log(
             f"Connected to {connection.display_url}"
@@ -205,7 +164,6 @@ class ConnectionKeywords(LibraryBase):
                 f"The server of '{name}' selected none of the offered subprotocols "
                 f"({', '.join(protocols)}); the connection goes on without one."
             )
-        return name
 
     def _codec(self, protocol: str | None, init: Any) -> Any:
         """A fresh codec for ``protocol`` (``None`` without one); ``init``'s secrets are
@@ -235,66 +193,6 @@ class ConnectionKeywords(LibraryBase):
         if isinstance(value, (list, tuple)):
             return [self._reveal(v) for v in value]
         return self._plain(value)
-
-    @staticmethod
-    def _query_secrets(url: str) -> list[str]:
-        parts = urlsplit(url)
-        found = [value for key, value in parse_qsl(parts.query) if value and is_sensitive(key)]
-        return found + ([parts.password] if parts.password else [])
-
-    def _connect_error(
-        self, connection: Connection, error: BaseException, limit: float
-    ) -> BaseException:
-        url = connection.display_url
-        if isinstance(error, WebSocketError) or not isinstance(error, Exception):
-            return error
-        if isinstance(error, SessionRefused):
-            assert connection.codec is not None
-            return ConnectionFailed(
-                f"Connecting to {url} failed: the server refused the {connection.codec.name} "
-                f"session: {self._show(str(error))}"
-            )
-        if isinstance(error, SessionLost):
-            return ConnectionFailed(f"Connecting to {url} failed: {self._show(str(error))}.")
-        if isinstance(error, InvalidStatus):
-            response = error.response
-            body = response.body.decode("utf-8", "replace")[:200] if response.body else ""
-            return ConnectionFailed(
-                f"Connecting to {url} failed: the server rejected the upgrade with HTTP "
-                f"{response.status_code} {response.reason_phrase}"
-                + (f": {self._show(body.strip())}" if body.strip() else "")
-            )
-        if isinstance(error, (asyncio.TimeoutError, TimeoutError)):
-            return ConnectionFailed(f"Connecting to {url} timed out after {limit:g} s.")
-        if isinstance(error, ConnectionRefusedError):
-            return ConnectionFailed(f"Connecting to {url} failed: connection refused.")
-        if isinstance(error, socket.gaierror):
-            return ConnectionFailed(
-                f"Connecting to {url} failed: cannot resolve the host name (DNS): {error}."
-            )
-        if isinstance(error, ssl.SSLCertVerificationError):
-            return ConnectionFailed(
-                f"Connecting to {url} failed: the server certificate could not be verified "
-                f"({error.verify_message}). Give the CA with 'ca_file', or use verify=False "
-                "for a self-signed test server."
-            )
-        if isinstance(error, ssl.SSLError):
-            return ConnectionFailed(f"Connecting to {url} failed: SSL error: {error}.")
-        if isinstance(error, (InvalidURI, InvalidProxy)):
-            return InvalidArgument(f"Cannot connect to {url}: {error}.")
-        if isinstance(error, ProxyError):
-            return ConnectionFailed(f"Connecting to {url} through the proxy failed: {error}.")
-        if isinstance(error, InvalidHandshake) and url.startswith("wss://") and _eof(error):
-            return ConnectionFailed(
-                f"Connecting to {url} failed: the server closed the TLS (SSL) connection "
-                "before answering the upgrade; it may require a client certificate "
-                "('client_cert' and 'client_key')."
-            )
-        if isinstance(error, InvalidHandshake):
-            return ConnectionFailed(f"Connecting to {url} failed: invalid handshake: {error}.")
-        if isinstance(error, OSError):
-            return ConnectionFailed(f"Connecting to {url} failed: {error.strerror or error}.")
-        return ConnectionFailed(f"Connecting to {url} failed: {type(error).__name__}: {error}")
 
     def disconnect(
         self, connection: str, code: int = 1000, reason: str = "", timeout: timedelta | None = None

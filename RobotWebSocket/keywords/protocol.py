@@ -14,7 +14,8 @@ from ..extraction import Extraction
 from ..history import Message
 from ..query import Query
 from ..waiting import Watch
-from .receiving import ReceivingKeywords, _failed
+from .receiving import ReceivingKeywords
+from .waiting import _failed
 
 
 class ProtocolKeywords(ReceivingKeywords):

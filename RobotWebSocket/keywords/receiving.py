@@ -2,151 +2,25 @@
 
 from __future__ import annotations
 
-from concurrent.futures import Future
 from datetime import timedelta
 from typing import Any
 
 from assertionengine import AssertionOperator
 
-from .._client import Connection
 from ..arguments import positive_int, seconds
 from ..deadline import Deadline
 from ..errors import ReceiveFailed
-from ..extraction import Extraction, message_matches
-from ..failures import WaitFailure
-from ..formatting import Row, one_line, value_text
-from ..history import Message
-from ..query import Query, scan
+from ..formatting import one_line, value_text
+from ..query import Query
 from ..waiting import Watch
-from .sending import SendingKeywords
+from .waiting import WaitingKeywords
 
 #: What Robot passes for an assertion operator: a known operator, or the text given when it
 #: is not one (an ``expected`` written where the operator goes, see `Query.build`).
 Operator = AssertionOperator | str | None
 
 
-def _failed(sending: Future[Any] | None) -> Any:
-    """A stop condition for :class:`Watch`: the send went wrong."""
-    if sending is None:
-        return None
-    return lambda: sending.done() and not sending.cancelled() and sending.exception() is not None
-
-
-class ReceivingKeywords(SendingKeywords):
-    # -- waiting --------------------------------------------------------------------------
-
-    def _wait(
-        self,
-        conn: Connection,
-        query: Query,
-        deadline: Deadline,
-        after: int | None = None,
-        sending: Future[None] | None = None,
-    ) -> tuple[Extraction | None, Watch]:
-        """Wait until ``query`` holds; the extraction (``None`` when the wait ended first)
-        and the watch, which tells why it ended.
-
-        With ``after`` only messages with a greater sequence number count (those that
-        arrived after a send); without it the current window is judged first. With
-        ``sending``, the wait stops as soon as that send fails.
-        """
-        history = conn.history
-        if after is None:
-            seen, earlier = history.snapshot(query.last)
-            extraction = query.evaluate(earlier)
-            if query.accept(extraction):
-                return extraction, Watch(history, deadline, seen)
-        else:
-            seen, earlier = after, []
-        watch = Watch(history, deadline, seen, _failed(sending))
-        for new in watch:
-            hit = scan(query, earlier, new)
-            if hit is not None:
-                return hit, watch
-            earlier = (earlier + new)[-(query.last - 1) :] if query.last > 1 else []
-        return None, watch
-
-    def _failure(
-        self,
-        keyword: str,
-        conn: Connection,
-        query: Query,
-        watch: Watch,
-        window: list[Message],
-        last: int | None = None,
-        details: list[str] | None = None,
-    ) -> ReceiveFailed:
-        """The failure of a wait, with the whole window in the log and the newest
-        messages in the (bounded) failure message."""
-        deadline = watch.deadline
-        closed = None
-        if watch.closed and not deadline.expired():
-            closed = f"close code {conn.close_code}" + (
-                f", reason '{conn.close_reason}'" if conn.close_reason else ""
-            )
-        latest = query.latest
-        failure = WaitFailure(
-            keyword=keyword,
-            connection=conn.name,
-            wanted=query.describe(),
-            waited=deadline.elapsed(),
-            timeout=deadline.timeout,
-            closed=closed,
-            last=last,
-            complaint=query.complaint if latest.found else "",
-            has_expression=query.expression is not None,
-            window=window,
-            details=details or [],
-        )
-        if latest.found:
-            failure.value = latest.value
-        self._log_rows(
-            f"{failure.headline()} Messages examined:", [("received", m) for m in window]
-        )
-        if query.message:
-            return ReceiveFailed(self._show(self._custom(query)), failure)
-        return failure.error(self._show)
-
-    def _custom(self, query: Query) -> str:
-        text = query.message or ""
-        if "{" in text and query.latest.found:
-            try:
-                return text.format(value=query.latest.value, expected=query.expected)
-            except (KeyError, IndexError, ValueError):
-                pass
-        return text
-
-    def _succeeded(
-        self,
-        keyword: str,
-        conn: Connection,
-        query: Query,
-        hit: Extraction,
-        deadline: Deadline,
-        sent: list[Message] | None = None,
-    ) -> Any:
-        if self._in_robot():
-            source = f"message #{hit.message.seq}" if hit.message is not None else "the window"
-            rows: list[Row] = [("sent", m) for m in sent or ()]
-            rows.extend(("received", m) for m in hit.window)
-            highlight: Message | list[Message] | None = hit.message
-            if query.all_matches and query.expression is not None:
-                # Every message that gave a value is highlighted, not just the newest.
-                expression = query.expression
-                highlight = [
-                    m for m in hit.window if message_matches(expression, m, query.one_message)
-                ] or hit.message
-            self._log_rows(
-                f"{keyword} on '{conn.name}': {query.describe()} -> "
-                f"{value_text(hit.value, self._log_max_length)} from {source} "
-                f"after {deadline.elapsed():.3f} s.",
-                rows,
-                highlight,
-            )
-        return hit.value
-
-    # -- keywords -------------------------------------------------------------------------
-
+class ReceivingKeywords(WaitingKeywords):
     def receive(
         self,
         connection: str,
@@ -344,16 +218,6 @@ class ReceivingKeywords(SendingKeywords):
                 f"{step:g} s waiting for {query.describe()} (last={query.last}):\n"
                 + "\n".join(account)
             )
-        )
-
-    @staticmethod
-    def _seen(query: Query) -> str:
-        """What the last judged value was, for Receive Until's account."""
-        latest = query.latest
-        if not latest.found:
-            return "no match"
-        return f"last value {value_text(latest.value, 200)}" + (
-            f" ({query.complaint})" if query.complaint else ""
         )
 
     def should_not_receive(
