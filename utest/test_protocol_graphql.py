@@ -1,0 +1,209 @@
+"""The GraphQL over WebSocket codecs, fed the messages strawberry and graphql-ws send."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from RobotWebSocket.protocols import ProtocolError, codec_class
+from RobotWebSocket.protocols.graphql import GraphQLCodec, GraphQLTransportWS, GraphQLWS
+
+BOTH = pytest.mark.parametrize("cls", [GraphQLTransportWS, GraphQLWS])
+
+
+def acked(cls: type[GraphQLCodec], init: Any = None) -> GraphQLCodec:
+    codec = cls(init)
+    codec.opened(cls.subprotocols[0], 0.0)
+    assert codec.receive('{"type":"connection_ack"}', 0.0).ready
+    return codec
+
+
+def documents(codec: GraphQLCodec, *frames: str | bytes) -> list[Any]:
+    found = []
+    for frame in frames:
+        found += [received.document for received in codec.receive(frame, 1.0).documents]
+    return found
+
+
+def test_the_table_names_both_classes() -> None:
+    assert codec_class("graphql-transport-ws") is GraphQLTransportWS
+    assert codec_class("graphql-ws") is GraphQLWS
+    assert GraphQLTransportWS.subprotocols == ("graphql-transport-ws",)
+    assert GraphQLWS.subprotocols == ("graphql-ws",)
+
+
+@BOTH
+def test_connection_init_has_no_payload_without_init(cls: type[GraphQLCodec]) -> None:
+    out = cls().opened(cls.subprotocols[0], 0.0)
+    assert [json.loads(frame) for frame in out.send] == [{"type": "connection_init"}]
+    assert not out.ready
+
+
+@BOTH
+def test_connection_init_carries_init_as_its_payload(cls: type[GraphQLCodec]) -> None:
+    codec = cls('{"token": "abc"}')
+    out = codec.opened(cls.subprotocols[0], 0.0)
+    assert [json.loads(frame) for frame in out.send] == [
+        {"type": "connection_init", "payload": {"token": "abc"}}
+    ]
+    assert codec.secrets() == ["abc"]
+
+
+@BOTH
+@pytest.mark.parametrize("init", ["not json", "[1]", 3, [1], {"b": b"x"}])
+def test_init_that_is_not_an_object_is_refused(cls: type[GraphQLCodec], init: Any) -> None:
+    with pytest.raises(ProtocolError, match="init|JSON"):
+        cls(init)
+
+
+@BOTH
+def test_a_server_that_selects_no_subprotocol_refuses(cls: type[GraphQLCodec]) -> None:
+    out = cls().opened(None, 0.0)
+    assert out.refused == f"the server did not select subprotocol {cls.name}"
+
+
+@BOTH
+def test_connection_ack_makes_the_session_ready_with_its_payload(cls: type[GraphQLCodec]) -> None:
+    codec = cls()
+    codec.opened(cls.subprotocols[0], 0.0)
+    out = codec.receive('{"type":"connection_ack","payload":{"user":"ann"}}', 0.0)
+    assert out.ready and out.documents == [] and codec.session == {"user": "ann"}
+    assert acked(cls).session is None
+
+
+def test_ping_is_answered_with_pong_echoing_its_payload() -> None:
+    codec = acked(GraphQLTransportWS)
+    out = codec.receive('{"type":"ping","payload":{"n":1}}', 1.0)
+    assert [json.loads(frame) for frame in out.send] == [{"type": "pong", "payload": {"n": 1}}]
+    assert out.documents == []
+    assert codec.receive('{"type":"ping"}', 1.0).send == ['{"type": "pong"}']
+    assert codec.receive('{"type":"pong"}', 1.0).documents == []
+
+
+def test_legacy_ka_is_dropped() -> None:
+    out = acked(GraphQLWS).receive('{"type":"ka"}', 1.0)
+    assert out.send == [] and out.documents == []
+
+
+def test_legacy_connection_error_refuses_with_its_message() -> None:
+    codec = GraphQLWS({"token": "bad"})
+    codec.opened("graphql-ws", 0.0)
+    out = codec.receive('{"type":"connection_error","payload":{"message":"invalid token"}}', 0.0)
+    assert out.refused == "invalid token" and not codec.ready
+    assert GraphQLWS().receive('{"type":"connection_error","payload":"no"}', 0).refused == "no"
+    assert GraphQLWS().receive('{"type":"connection_error","payload":[1]}', 0).refused == "[1]"
+
+
+@BOTH
+def test_other_messages_are_documents_as_they_are(cls: type[GraphQLCodec]) -> None:
+    codec = acked(cls)
+    frame = '{"id":"1","type":"next","payload":{"data":{"hello":"Hello!"}}}'
+    (received,) = codec.receive(frame, 1.0).documents
+    assert received.raw == frame and received.document == json.loads(frame)
+    assert documents(codec, b'{"type":"complete","id":"1"}') == [{"type": "complete", "id": "1"}]
+
+
+@BOTH
+@pytest.mark.parametrize("frame", ["", "{", "[]", "1", '{"type":1}', '{"id":"1"}', b"\xff"])
+def test_what_does_not_decode_is_kept_as_undecodable(
+    cls: type[GraphQLCodec], frame: str | bytes
+) -> None:
+    (received,) = acked(cls).receive(frame, 1.0).documents
+    assert received.document["type"] == "undecodable" and received.raw == frame
+
+
+@BOTH
+def test_encode_sends_the_message_as_it_is(cls: type[GraphQLCodec]) -> None:
+    codec = acked(cls)
+    message = {"type": "complete", "id": "7"}
+    assert [json.loads(frame) for frame in codec.encode(message)] == [message]
+    assert [json.loads(frame) for frame in codec.encode(json.dumps(message))] == [message]
+
+
+@BOTH
+@pytest.mark.parametrize(
+    ("document", "words"),
+    [
+        ("not json", "not JSON"),
+        ("[1]", "JSON object"),
+        (b"x", "not bytes"),
+        ({"id": "1", "payload": {}}, "needs a string 'type'"),
+        ({"type": "x", "n": {1, 2}}, "cannot be written as JSON"),
+    ],
+)
+def test_messages_that_cannot_be_sent_raise_protocol_error(
+    cls: type[GraphQLCodec], document: Any, words: str
+) -> None:
+    with pytest.raises(ProtocolError, match=words):
+        acked(cls).encode(document)
+
+
+@BOTH
+def test_request_wraps_a_bare_payload_and_adds_type_and_id(cls: type[GraphQLCodec]) -> None:
+    codec = acked(cls)
+    frames, pending = codec.request({"query": "{ hello }", "variables": {"a": 1}})
+    sent = json.loads(frames[0])
+    assert sent == {
+        "type": cls.start,
+        "id": "1",
+        "payload": {"query": "{ hello }", "variables": {"a": 1}},
+    }
+    for kind in ("next", "data", "error", "complete"):
+        assert pending({"type": kind, "id": "1"})
+    assert not pending({"type": "next", "id": "2"})
+    assert not pending({"type": "ka", "id": "1"})
+    assert not pending("text")
+
+
+@BOTH
+def test_request_keeps_a_given_id_and_skips_used_ids(cls: type[GraphQLCodec]) -> None:
+    codec = acked(cls)
+    codec.encode({"type": cls.start, "id": "1", "payload": {"query": "{ a }"}})
+    frames, _ = codec.request('{"payload": {"query": "{ b }"}}')
+    assert json.loads(frames[0])["id"] == "2"
+    frames, pending = codec.request({"id": "mine", "payload": {"query": "{ c }"}})
+    assert json.loads(frames[0])["id"] == "mine" and pending({"type": "complete", "id": "mine"})
+
+
+@BOTH
+def test_request_of_a_message_without_replies_is_refused(cls: type[GraphQLCodec]) -> None:
+    with pytest.raises(ProtocolError, match="has replies"):
+        acked(cls).request({"type": "ping"})
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=5), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@BOTH
+@given(frame=st.one_of(st.text(), st.binary()))
+def test_receive_never_raises(cls: type[GraphQLCodec], frame: str | bytes) -> None:
+    codec = cls()
+    codec.opened(cls.subprotocols[0], 0.0)
+    for _ in range(2):
+        codec.receive(frame, 1.0)
+    codec.receive('{"type":"connection_ack"}', 1.0)
+    codec.receive(frame, 1.0)
+
+
+@BOTH
+@given(
+    kind=st.sampled_from(["next", "data", "error", "complete", "custom"]),
+    operation=st.text(),
+    payload=json_values,
+)
+def test_encoded_messages_decode_to_the_same_document(
+    cls: type[GraphQLCodec], kind: str, operation: str, payload: Any
+) -> None:
+    message = {"type": kind, "id": operation, "payload": payload}
+    found = documents(acked(cls), *acked(cls).encode(message))
+    assert found == [message]

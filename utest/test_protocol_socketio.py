@@ -1,0 +1,310 @@
+"""The Socket.IO codec, fed the frames a python-socketio server sends."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from RobotWebSocket.protocols import ProtocolError, codec_class
+from RobotWebSocket.protocols.socketio import SocketIO, parse_packet
+
+OPEN = (
+    '0{"sid":"eio-sid","upgrades":[],"pingTimeout":20000,"pingInterval":25000,"maxPayload":1000000}'
+)
+
+
+def connected(namespace_url: str = "http://h/", init: Any = None) -> SocketIO:
+    """A codec whose namespace is connected, as after Connect."""
+    codec = SocketIO(init)
+    codec.connect_url(namespace_url)
+    codec.opened(None, 0.0)
+    codec.receive(OPEN, 0.0)
+    prefix = "40" if codec.namespace == "/" else f"40{codec.namespace},"
+    assert codec.receive(prefix + '{"sid":"ns-sid"}', 0.0).ready
+    return codec
+
+
+def documents(codec: SocketIO, *frames: str | bytes) -> list[Any]:
+    found = []
+    for frame in frames:
+        found += [received.document for received in codec.receive(frame, 1.0).documents]
+    return found
+
+
+def test_the_table_names_the_class() -> None:
+    assert codec_class("socketio") is SocketIO
+    assert SocketIO.subprotocols == ()
+
+
+@pytest.mark.parametrize(
+    ("url", "expected", "namespace"),
+    [
+        ("http://h:1", "ws://h:1/socket.io/?EIO=4&transport=websocket", "/"),
+        ("https://h/", "wss://h/socket.io/?EIO=4&transport=websocket", "/"),
+        ("ws://h/chat?room=1", "ws://h/socket.io/?room=1&EIO=4&transport=websocket", "/chat"),
+        ("wss://h/a/b", "wss://h/socket.io/?EIO=4&transport=websocket", "/a/b"),
+        (
+            "http://h/engine/?EIO=4&transport=websocket",
+            "ws://h/engine/?EIO=4&transport=websocket",
+            "/",
+        ),
+    ],
+)
+def test_connect_url_maps_the_namespace_to_the_engine_path(
+    url: str, expected: str, namespace: str
+) -> None:
+    codec = SocketIO()
+    assert codec.connect_url(url) == expected
+    assert codec.namespace == namespace
+
+
+def test_connect_url_refuses_other_schemes() -> None:
+    with pytest.raises(ProtocolError, match="http://, https://, ws:// or wss://"):
+        SocketIO().connect_url("ftp://h/")
+
+
+def test_handshake_waits_for_open_then_connects_the_namespace_with_auth() -> None:
+    codec = SocketIO({"token": "abc"})
+    codec.connect_url("http://h/chat")
+    assert codec.opened(None, 0.0).send == []
+    out = codec.receive(OPEN, 0.0)
+    assert out.send == ['40/chat,{"token":"abc"}'] and not out.ready
+    assert codec.tick_interval == 12.5
+    out = codec.receive('40/chat,{"sid":"ns-sid"}', 0.0)
+    assert out.ready and out.documents == [] and codec.ready
+    assert codec.session == "ns-sid"
+
+
+def test_root_namespace_without_auth_sends_a_bare_connect() -> None:
+    codec = SocketIO()
+    codec.connect_url("http://h")
+    assert codec.receive(OPEN, 0.0).send == ["40"]
+
+
+def test_init_may_be_json_text_and_secrets_are_its_strings() -> None:
+    codec = SocketIO('{"token": "abc", "n": 1}')
+    assert codec.init == {"token": "abc", "n": 1}
+    assert codec.secrets() == ["abc"]
+
+
+def test_robot_secrets_in_init_are_unwrapped() -> None:
+    class Secret:
+        def __init__(self, value: str) -> None:
+            self.value = value
+
+    assert SocketIO({"token": Secret("abc")}).init == {"token": "abc"}
+
+
+@pytest.mark.parametrize("init", [[1, 2], "not json", 5, "[1]", {"b": b"x"}])
+def test_init_that_is_not_an_auth_object_is_refused(init: Any) -> None:
+    with pytest.raises(ProtocolError, match="Socket.IO init"):
+        SocketIO(init)
+
+
+def test_connect_error_refuses_with_the_servers_message() -> None:
+    codec = SocketIO({"token": "bad"})
+    codec.connect_url("http://h/private")
+    codec.receive(OPEN, 0.0)
+    out = codec.receive('44/private,{"message":"invalid token"}', 0.0)
+    assert out.refused == "invalid token" and not codec.ready and out.documents == []
+
+
+def test_connect_error_for_another_namespace_is_a_document() -> None:
+    codec = connected()
+    assert documents(codec, '44/other,{"message":"no"}') == [
+        {"type": "connect_error", "namespace": "/other", "data": {"message": "no"}}
+    ]
+
+
+def test_a_ping_is_answered_with_a_pong_and_never_a_document() -> None:
+    codec = connected()
+    out = codec.receive("2", 5.0)
+    assert out.send == ["3"] and out.documents == []
+    assert codec.receive("2probe", 5.0).send == ["3probe"]
+    assert codec.receive("6", 5.0).documents == []
+
+
+def test_tick_closes_when_the_server_fell_silent() -> None:
+    codec = connected()
+    codec.receive("2", 10.0)
+    assert codec.tick(50.0).close is None
+    close = codec.tick(56.0).close
+    assert close is not None and close[0] == 1000 and "ping timeout" in close[1]
+
+
+def test_events_acks_and_disconnects_become_documents() -> None:
+    codec = connected()
+    assert documents(codec, '42["chat","hi",{"n":1}]', '423["question","why?"]') == [
+        {"type": "event", "namespace": "/", "event": "chat", "args": ["hi", {"n": 1}], "id": None},
+        {"type": "event", "namespace": "/", "event": "question", "args": ["why?"], "id": 3},
+    ]
+    assert documents(codec, '437[{"sum":3}]', "41") == [
+        {"type": "ack", "namespace": "/", "id": 7, "args": [{"sum": 3}]},
+        {"type": "disconnect", "namespace": "/"},
+    ]
+
+
+def test_packets_of_a_namespace_carry_it() -> None:
+    codec = connected("http://h/chat")
+    assert documents(codec, '42/chat,1["a"]') == [
+        {"type": "event", "namespace": "/chat", "event": "a", "args": [], "id": 1}
+    ]
+
+
+def test_binary_event_waits_for_its_attachments() -> None:
+    codec = connected()
+    header = '452-["file",{"a":{"_placeholder":true,"num":0}},{"_placeholder":true,"num":1}]'
+    assert codec.receive(header, 1.0).documents == []
+    assert codec.receive(b"\x00\x01", 1.0).documents == []
+    out = codec.receive(b"\xff", 1.0)
+    assert out.documents[0].raw == header
+    assert out.documents[0].document == {
+        "type": "event",
+        "namespace": "/",
+        "event": "file",
+        "args": [{"a": b"\x00\x01"}, b"\xff"],
+        "id": None,
+    }
+
+
+def test_binary_ack_puts_attachments_in_place() -> None:
+    codec = connected()
+    found = documents(codec, '461-/x,4[{"_placeholder":true,"num":0}]', b"ab")
+    assert found == [{"type": "ack", "namespace": "/x", "id": 4, "args": [b"ab"]}]
+
+
+def test_a_text_frame_before_the_attachments_keeps_both() -> None:
+    codec = connected()
+    found = documents(codec, '451-["f",{"_placeholder":true,"num":0}]', '42["next"]')
+    assert found[0]["type"] == "undecodable" and "attachments missing" in found[0]["error"]
+    assert found[1]["event"] == "next"
+
+
+@pytest.mark.parametrize(
+    "frame",
+    ["", "9", "4", "49", "42", "42{", '42{"a":1}', "42[1]", '43["no id"]', b"\x01", "0[]", "5"],
+)
+def test_what_does_not_decode_is_kept_as_undecodable(frame: str | bytes) -> None:
+    (received,) = connected().receive(frame, 1.0).documents
+    assert received.document["type"] == "undecodable"
+    assert received.raw == frame
+
+
+def test_encode_event_in_either_form_and_as_json_text() -> None:
+    codec = connected()
+    assert codec.encode({"event": "chat", "args": ["hi", 1]}) == ['42["chat","hi",1]']
+    assert codec.encode(["chat", {"ü": True}]) == ['42["chat",{"ü":true}]']
+    assert codec.encode('{"event": "chat"}') == ['42["chat"]']
+    assert codec.encode('["chat", null]') == ['42["chat",null]']
+
+
+def test_encode_uses_the_connections_namespace_and_an_ack() -> None:
+    codec = connected("http://h/chat")
+    assert codec.encode({"event": "a"}) == ['42/chat,["a"]']
+    assert codec.encode({"type": "ack", "id": 3, "args": ["ok"]}) == ['43/chat,3["ok"]']
+    assert codec.encode({"type": "disconnect"}) == ["41/chat,"]
+    assert codec.encode({"event": "a", "namespace": "/"}) == ['42["a"]']
+
+
+def test_bytes_in_args_make_a_binary_event_and_frames() -> None:
+    codec = connected()
+    frames = codec.encode({"event": "up", "args": [b"\x00", {"f": bytearray(b"\x01")}]})
+    assert frames == [
+        '452-["up",{"_placeholder":true,"num":0},{"f":{"_placeholder":true,"num":1}}]',
+        b"\x00",
+        b"\x01",
+    ]
+    assert codec.encode({"type": "ack", "id": 2, "args": [b"z"]}) == [
+        '461-2[{"_placeholder":true,"num":0}]',
+        b"z",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("document", "words"),
+    [
+        ("not json", "not JSON"),
+        (5, "dictionary or a list"),
+        ({"args": []}, "needs its name"),
+        ([], "needs its name"),
+        ([1, 2], "needs its name"),
+        ({"type": "ack", "args": []}, "needs the 'id'"),
+        ({"type": "ack", "id": -1}, "ack id"),
+        ({"type": "connect"}, "not 'connect'"),
+        ({"event": "a", "args": "x"}, "'args' must be a list"),
+        ({"event": "a", "namespace": "chat"}, "starts with '/'"),
+    ],
+)
+def test_documents_that_cannot_be_sent_raise_protocol_error(document: Any, words: str) -> None:
+    with pytest.raises(ProtocolError, match=words):
+        connected().encode(document)
+
+
+def test_request_takes_a_fresh_ack_id_and_matches_its_ack() -> None:
+    codec = connected("http://h/chat")
+    frames, pending = codec.request({"event": "add", "args": [1, 2]})
+    assert frames == ['42/chat,0["add",1,2]']
+    second, pending_second = codec.request(["add", 3, 4])
+    assert second == ['42/chat,1["add",3,4]']
+    (reply,) = documents(codec, '43/chat,0[{"sum":3}]')
+    assert pending(reply) and not pending_second(reply)
+    assert not pending({"type": "event", "id": 0, "namespace": "/chat"})
+    assert not pending({"type": "ack", "id": 0, "namespace": "/"})
+
+
+def test_request_ids_skip_ids_the_test_sent_itself() -> None:
+    codec = connected()
+    codec.encode({"event": "a", "id": 5})
+    frames, _ = codec.request({"event": "b"})
+    assert frames == ['426["b"]']
+
+
+def test_an_ack_is_not_a_request() -> None:
+    with pytest.raises(ProtocolError, match="Only a Socket.IO event"):
+        connected().request({"type": "ack", "id": 1})
+
+
+def test_parse_packet_splits_every_part() -> None:
+    assert parse_packet('52-/chat,12["e"]') == (5, 2, "/chat", 12, ["e"])
+    assert parse_packet("1/chat,") == (1, 0, "/chat", None, None)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text() | st.binary(max_size=8),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=5), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@given(st.one_of(st.text(), st.binary()))
+def test_receive_never_raises(frame: str | bytes) -> None:
+    codec = connected()
+    for _ in range(2):
+        out = codec.receive(frame, 1.0)
+        for received in out.documents:
+            json.dumps(received.document, default=repr)
+
+
+@given(st.text(min_size=1), st.lists(json_values, max_size=4), st.none() | st.integers(0, 99))
+def test_encoded_events_decode_to_the_same_event(
+    event: str, args: list[Any], ack_id: int | None
+) -> None:
+    sender = connected("http://h/ns")
+    receiver = connected("http://h/ns")
+    found = documents(receiver, *sender.encode({"event": event, "args": args, "id": ack_id}))
+    assert found == [
+        {"type": "event", "namespace": "/ns", "event": event, "args": args, "id": ack_id}
+    ]
+
+
+@given(st.integers(0, 10**6), st.lists(json_values, max_size=4))
+def test_encoded_acks_decode_to_the_same_ack(ack_id: int, args: list[Any]) -> None:
+    sender, receiver = connected(), connected()
+    found = documents(receiver, *sender.encode({"type": "ack", "id": ack_id, "args": args}))
+    assert found == [{"type": "ack", "namespace": "/", "id": ack_id, "args": args}]
