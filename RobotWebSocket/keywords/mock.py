@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import http
+import re
 import ssl
 from datetime import timedelta
 from typing import Any
@@ -23,6 +24,17 @@ from .sending import SendingKeywords
 
 #: Longest a mock server stops for when its suite ends or at `Disconnect All`.
 STOP_LIMIT = 5.0
+
+
+def _with_note(keyword: Any, note: str) -> str:
+    """The documentation of ``keyword`` with a paragraph about mock servers before its
+    example, indented as the example is (docstrings are dedented from Python 3.13 on)."""
+    doc = keyword.__doc__ or ""
+    match = re.search(r"^([ \t]*)Example:", doc, re.M)
+    if match is None:
+        return doc + "\n\n" + note
+    indent = match.group(1)
+    return doc[: match.start()] + indent + note + "\n\n" + doc[match.start() :]
 
 
 class MockKeywords(RuleKeywords):
@@ -276,11 +288,10 @@ class MockKeywords(RuleKeywords):
                 self._send_payload(conn, self._frames(conn, value, binary, raw), limit)
         self._log(f"Sent to {len(clients)} client(s) of mock server '{mock.alias}'.")
 
-    send.__doc__ = (SendingKeywords.send.__doc__ or "").replace(
-        "        Example:",
-        "        `Send` to a mock server's name sends ``message`` to each of its open\n"
-        "        clients (see `Start Mock Server`).\n\n        Example:",
-        1,
+    send.__doc__ = _with_note(
+        SendingKeywords.send,
+        "`Send` to a mock server's name sends ``message`` to each of its open clients "
+        "(see `Start Mock Server`).",
     )
 
     def _connection_for_send(self, connection: str, headers: dict[str, Any] | None) -> Connection:
@@ -298,12 +309,11 @@ class MockKeywords(RuleKeywords):
             info.update(self._client_info(conn))
         return info
 
-    get_connection_info.__doc__ = (SendingKeywords.get_connection_info.__doc__ or "").replace(
-        "        Example:",
-        "        A mock server's client also has ``path`` (the request path with its query\n"
-        "        string), ``request_headers`` (credential values masked) and the\n"
-        "        ``subprotocol`` the server selected.\n\n        Example:",
-        1,
+    get_connection_info.__doc__ = _with_note(
+        SendingKeywords.get_connection_info,
+        "A mock server's client also has ``path`` (the request path with its query "
+        "string), ``request_headers`` (credential values masked) and the ``subprotocol`` "
+        "the server selected.",
     )
 
     @staticmethod
@@ -323,10 +333,9 @@ class MockKeywords(RuleKeywords):
         self._stop_servers(list(self._servers.values()), 1001, "", min(limit, STOP_LIMIT))
         super().disconnect_all(timeout)
 
-    disconnect_all.__doc__ = (SendingKeywords.disconnect_all.__doc__ or "").replace(
-        "        Example:",
-        "        Also stops every mock server, closing its clients with 1001.\n\n        Example:",
-        1,
+    disconnect_all.__doc__ = _with_note(
+        SendingKeywords.disconnect_all,
+        "Also stops every mock server, closing its clients with 1001.",
     )
 
     def _close_owned_by(self, suite_id: str) -> None:
