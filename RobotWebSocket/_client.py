@@ -21,10 +21,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from websockets.asyncio.client import connect
-from websockets.frames import Close, CloseCode
 from websockets.protocol import State
 
-from ._wire import _FRAGMENTING, MAX_FRAGMENTS, READ_BIG, READ_SMALL, WIRE_LOGGER, _Client
+from ._wire import (
+    _FRAGMENTING,
+    MAX_FRAGMENTS,
+    READ_BIG,
+    READ_SMALL,
+    WIRE_LOGGER,
+    _Client,
+    how_it_closed,
+)
 from .history import History, Message
 from .protocols.base import Codec, Frame, Output
 from .rules import Reaction, Rule, RuleSet
@@ -215,7 +222,13 @@ class Connection:
         if ws is not self.ws and self.ws is not None:
             return  # A redirect's first connection, or one never handed over.
         if self.close_code is None:
-            self._record_close(ws.protocol.close_sent, ws.protocol.close_rcvd, exc)
+            self.close_code, self.close_reason = how_it_closed(
+                ws.protocol.close_sent,
+                ws.protocol.close_rcvd,
+                exc,
+                self.closed_by_us,
+                self.options.get("max_size"),
+            )
         self._stop_timers()
         session = self._session
         if session is not None and not session.done():
@@ -227,28 +240,6 @@ class Connection:
                 )
             )
         self.history.close()
-
-    def _record_close(
-        self, sent: Close | None, received: Close | None, exc: Exception | None
-    ) -> None:
-        if sent is not None and sent.code == CloseCode.MESSAGE_TOO_BIG:
-            # We closed because the server sent more than max_size: say so, whatever the
-            # server echoed.
-            self.close_code = int(CloseCode.MESSAGE_TOO_BIG)
-            self.close_reason = (
-                f"message too big: {sent.reason} (max_size={self.options.get('max_size')})"
-            )
-        elif received is not None:
-            self.close_code, self.close_reason = int(received.code), received.reason
-        elif sent is not None and not self.closed_by_us:
-            # We failed the connection (invalid UTF-8, too many fragments, a protocol error)
-            # and websockets did not wait for the server's echo.
-            self.close_code, self.close_reason = int(sent.code), sent.reason
-        else:
-            self.close_code = int(CloseCode.ABNORMAL_CLOSURE)
-            self.close_reason = "connection dropped without a close frame" + (
-                f" ({type(exc).__name__}: {exc})" if exc is not None else ""
-            )
 
     # -- sending (on the loop) -------------------------------------------------------------
 
@@ -275,17 +266,14 @@ class Connection:
         self.auto_sent += 1
 
     def encode(self, message: Any) -> list[Frame]:
-        """The frames that send ``message``: a protocol's encoding of a document."""
+        """The frames that send ``message`` (a document, or JSON text of one)."""
         assert self.codec is not None
-        if isinstance(message, str):
-            message = json.loads(message)
-        return self.codec.encode(message)
+        return self.codec.encode(json.loads(message) if isinstance(message, str) else message)
 
     def request(self, message: Any) -> tuple[list[Frame], Any]:
+        """The frames of a request and the test that tells its reply (see ``Codec``)."""
         assert self.codec is not None
-        if isinstance(message, str):
-            message = json.loads(message)
-        return self.codec.request(message)
+        return self.codec.request(json.loads(message) if isinstance(message, str) else message)
 
     def send_soon(
         self, frames: list[Frame], timeout: float | None

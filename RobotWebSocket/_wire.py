@@ -26,7 +26,7 @@ import logging
 from typing import Any, Protocol
 
 from websockets.asyncio.client import ClientConnection
-from websockets.frames import DATA_OPCODES, CloseCode, Frame, Opcode
+from websockets.frames import DATA_OPCODES, Close, CloseCode, Frame, Opcode
 from websockets.protocol import State
 
 from .history import History
@@ -173,3 +173,28 @@ class _Client(Receiving, ClientConnection):
     def __init__(self, *args: Any, owner: Owner, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.rws_setup(owner)
+
+
+def how_it_closed(
+    sent: Close | None,
+    received: Close | None,
+    exc: Exception | None,
+    closed_by_us: bool,
+    max_size: int | None,
+) -> tuple[int, str]:
+    """The close code and reason to report for a connection that ended, from the close
+    frames websockets sent and received."""
+    if sent is not None and sent.code == CloseCode.MESSAGE_TOO_BIG:
+        # We closed because the peer sent more than max_size: say so, whatever it echoed.
+        return int(CloseCode.MESSAGE_TOO_BIG), (
+            f"message too big: {sent.reason} (max_size={max_size})"
+        )
+    if received is not None:
+        return int(received.code), received.reason
+    if sent is not None and not closed_by_us:
+        # We failed the connection (invalid UTF-8, too many fragments, a protocol error)
+        # and websockets did not wait for the peer's echo.
+        return int(sent.code), sent.reason
+    return int(CloseCode.ABNORMAL_CLOSURE), "connection dropped without a close frame" + (
+        f" ({type(exc).__name__}: {exc})" if exc is not None else ""
+    )
