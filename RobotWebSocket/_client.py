@@ -260,10 +260,12 @@ class Connection:
                 return
         else:
             frames = [text.encode("utf-8") if rule.binary else text]
-        for frame in frames:
-            self.write(ws, frame)
-            self._record_sent(frame)
+        # Counted before the write: a fast peer may answer before the write returns, and a
+        # test that has read the answer must find the reply counted.
         self.auto_sent += 1
+        for frame in frames:
+            self._record_sent(frame)
+            self.write(ws, frame)
 
     def encode(self, message: Any) -> list[Frame]:
         """The frames that send ``message`` (a document, or JSON text of one)."""
