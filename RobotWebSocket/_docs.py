@@ -1,0 +1,314 @@
+"""The library's documentation: the introduction that libdoc shows above the keywords
+(``docs/RobotWebSocket.html``). Kept apart from the code it describes."""
+
+LIBRARY_DOC = """RobotWebSocket tests WebSocket servers: it connects, sends, keeps every message it
+receives, and extracts, asserts and waits on them.
+
+%TOC%
+
+= Connections =
+
+`Connect` opens a connection and names it by its URL, exactly as written, query string
+included (``wss://host/ws?userId=1`` and ``wss://host/ws?userId=2`` are two
+connections), or by an ``alias`` when the same URL must be opened twice (two users on
+one chat endpoint). Every keyword that takes ``connection`` accepts either name.
+
+A `Send` to a URL with no open connection opens it first. A name that was never opened
+fails in every other keyword, and the error lists the open names.
+
+All connections live on one asyncio event loop in a background thread, which answers
+pings and receives messages while the test does anything else. Connections opened
+while a suite runs are closed when that suite ends; ones opened in a parent suite's
+setup stay usable in its child suites. `Disconnect All` belongs in a suite teardown.
+
+= Sending =
+
+`Send` sends a string as a text frame, bytes as a binary frame, and a dictionary or list
+as JSON text. `Send And Receive` sends and waits for the reply.
+
+= The message history =
+
+Each connection keeps the messages it received, in arrival order, from the moment it
+opens, also after it closes; at most ``buffer_size`` of them (import argument, default
+10000). Past that the oldest are dropped and the next keyword that reads the connection
+logs a warning with the number dropped. `Clear Messages` empties a history;
+`Get Message Count` counts it.
+
+= Extractions =
+
+``expression`` selects a value from the messages of the window, the last ``last``
+messages of the history:
+
+| =Form= | =Engine= | =Evaluated on= |
+| ``$...`` or ``jsonpath=...`` | JSONPath with filters (``$[?(@.id == "42")]``), jsonpath-ng's extended syntax | one message parsed as JSON when ``last=1``; the JSON array of the window's messages when ``last`` > 1 |
+| ``/...`` or ``xpath=...`` | XPath 1.0 (lxml) | each message parsed as XML |
+| ``regex=...`` | Python regular expression | each message's text (a binary message's bytes); the value is group 1 when the pattern has a group, else the whole match |
+
+*One message.* With ``last=1`` (and in `Send And Receive`, `Should Not Receive` and
+`Get Message Count`) a JSONPath whose first step is a filter, wildcard, index or slice
+(``$[?(...)]``, ``$[*]``, ``$[0]``) applies to the message itself when it is a JSON
+array (OCPP's ``[2, "id", "BootNotification", {...}]``: ``$[2]`` is
+``BootNotification``), and otherwise to a list holding just that message, so
+``$[?(@.type == "tick")]`` selects a tick message. ``$.type`` and
+``$['x-request-id']`` read fields of the message.
+
+*The window.* With ``last`` > 1 a filter picks messages out of the window. With the
+window ``{"id":"x","status":"NEW"}`` then ``{"id":"x","status":"FILLED"}``, the
+expression ``$[?(@.id == "x")].status`` returns ``FILLED`` (the first match within
+the most recent message that matches), and with ``all=True`` ``["NEW", "FILLED"]``.
+A path that starts with a member name (``$.status``) is applied to each message of
+the window in turn, and an index on the root (``$[0]``) picks from the window's array.
+
+A message that is not JSON (or not XML), binary ones included, simply does not match a
+JSONPath (or XPath). A malformed expression fails at once, naming the expression and
+the parser's complaint. Each message is parsed at most once and keeps its results per
+expression, so waiting over a large window stays cheap.
+
+= Assertions =
+
+Receiving keywords take ``assertion_operator`` and ``expected`` and use the operators
+of Robot Framework's AssertionEngine, as Browser library does:
+
+| =Operator= | =Alternatives= | =Passes when= |
+| ``==`` | ``equal``, ``equals``, ``should be`` | value equals expected |
+| ``!=`` | ``inequal``, ``should not be`` | value differs from expected |
+| ``<``, ``>``, ``<=``, ``>=`` | ``less than``, ``greater than`` | value compares so |
+| ``contains`` | ``*=`` | expected is in value (substring, list item) |
+| ``not contains`` | | expected is not in value |
+| ``starts`` | ``^=``, ``should start with`` | value starts with expected |
+| ``ends`` | ``$=``, ``should end with`` | value ends with expected |
+| ``matches`` | | the regular expression expected matches value |
+| ``validate`` | | the Python expression expected, with ``value``, is true |
+| ``then`` | ``evaluate`` | always; the keyword returns the expression's result |
+
+``expected`` written in a ``.robot`` file is a string. When the extracted value is a
+number, boolean, null, list or object, ``expected`` is read as JSON before comparing,
+so ``$.count  ==  42`` and ``$.ok  ==  true`` pass for ``42`` and ``true``; when it
+does not parse it is used as the string it is, so ``$.tags  contains  new`` works on a
+list. With ``validate`` and ``then`` it is an expression and is not converted.
+
+= Waiting and timeouts =
+
+Messages arrive asynchronously, so a receiving keyword waits up to ``timeout`` (import
+argument, default 5 s) for its extraction to match at least once and, with an
+assertion, for the value to satisfy it. It re-evaluates as each message arrives,
+judging the window as it stood after that message, and returns as soon as the
+condition holds; it never sleep-polls. If the connection closes and nothing left can
+satisfy the condition, it fails at once. A failure says what was expected, how long it
+waited, the last value seen and the messages examined.
+
+Keywords wait in slices of 0.1 s, so a test ``[Timeout]`` or Ctrl-C stops them
+promptly. Times take Robot's format (``5s``, ``500ms``, ``1 min 30 s``) or seconds.
+
+= Flow control =
+
+`Receive Until` repeats up to ``max_iterations`` times: each iteration re-sends
+``send`` when given and waits up to ``interval`` for the value to meet the condition.
+Unlike `Wait Until Keyword Succeeds` around `Send And Receive`, a reply that arrives
+late is still seen, and the failure lists what every iteration saw.
+
+= Logging and secrets =
+
+log.html shows every message sent and every message a receiving keyword examined: time,
+direction, connection, type, size, and the content: a message of up to 100 characters
+as it came, a longer one with its JSON pretty-printed or its XML indented, binary as hex
+with its printable text, all cut at ``log_max_length`` characters with a visible marker. At the default level a keyword shows at most the 10 newest messages it
+examined, so a burst of 100,000 messages followed by one `Receive` keeps output.xml
+small; ``--loglevel DEBUG`` shows up to 1000 of them, and the connection's transcript
+(its newest 1000 received messages) at `Disconnect`.
+
+Header values that carry credentials (Authorization, Cookie, Set-Cookie,
+Proxy-Authorization, and any header whose name contains ``token``, ``secret``,
+``key``, ``password`` or ``auth``), Robot ``Secret`` values, and credential query
+parameters of URLs (``?token=``, ``?access_token=``, ``?api_key=``) are masked as
+``***`` in the log, in returned connection info and in failure messages. Robot itself
+logs the value a keyword returns: do not assign the return value of `Connect` when the
+URL carries a token.
+
+websockets' own frame-by-frame trace, which shows every message unmasked, stays off
+even at ``--loglevel DEBUG``: the library's connections log to the Python logger
+``RobotWebSocket.websockets``, set to INFO. Set that logger to DEBUG yourself to see it.
+
+= Message rules =
+
+Real servers interleave heartbeats, pings and housekeeping with the messages a test is
+about, and some drop a client that does not answer them while the test sleeps. Rules
+run on the event loop as each message arrives, whatever keyword (or `Sleep`) the test
+is in:
+
+| =Keyword= | =Does= |
+| `Ignore Messages` | keeps matching messages out of the history (windows, counts and waits never see them) |
+| `Reply To Messages` | answers matching messages at once, with ``{{jsonpath}}`` placeholders filled from the message |
+| `Start Heartbeat` | sends a message every interval |
+| `Remove Message Rules` | removes one rule, or all of a name's |
+| `Send Ping` | measures a WebSocket ping's round trip |
+
+A rule matches a message judged on its own, as in `Should Not Receive`. Rules belong to
+the connection's name: set on a name that is not open yet, they apply from its first
+message; they stay through `Disconnect` and a later `Connect`; set on a mock server's
+name, they apply to each of its clients. Reply rules are applied before ignore rules,
+so an ignored message can still be answered. `Get Connection Info` counts ``ignored``
+messages and ``auto_sent`` replies and heartbeats. Each keyword that reads a connection
+logs one line of what its rules did since the previous keyword, and each event at DEBUG
+level.
+
+| `Ignore Messages` | ${WS} | $.type | == | heartbeat |
+| `Reply To Messages` | ${WS} | $.type | == | ping | reply={"type": "pong", "id": "{{$.id}}"} |
+| `Start Heartbeat` | ${WS} | {"op": "keepalive"} | interval=10s |
+
+= Protocols =
+
+`Connect` with ``protocol`` speaks a protocol's session layer over the WebSocket, so
+tests are written against its messages instead of its framing. `Connect` returns once
+the session is up and fails at once, with the server's own words, when the server
+refuses it. The protocol's keep-alives are answered and sent automatically and never
+enter the history, nor do the handshake's own frames.
+
+Each received frame enters the history as a *document*, a dictionary or list that
+JSONPath reads and `Receive` returns; ``regex=`` and XPath read the frame's raw text.
+A frame that does not decode is kept as ``{"type": "undecodable", "raw": ..., "error":
+...}`` and never closes the connection by itself. `Send` takes a document (or JSON text
+of one) and encodes it; ``raw=True`` sends the message as a plain frame, to test how a
+server takes malformed input. `Request` gives a message a fresh correlation id and
+waits for the reply that carries it. A `Reply To Messages` reply is a document too.
+`Get Connection Info` adds ``protocol`` and ``session``.
+
+| =protocol= | =What= | =Subprotocol offered= | =init= | =session= |
+| ``socketio`` | Socket.IO 5 over Engine.IO 4, WebSocket transport | none | the ``auth`` object | the namespace's ``sid`` |
+| ``graphql-transport-ws`` | GraphQL over WebSocket (the ``graphql-ws`` library's protocol) | ``graphql-transport-ws`` | the ``connection_init`` payload | the ``connection_ack`` payload |
+| ``graphql-ws`` | the legacy Apollo ``subscriptions-transport-ws`` protocol | ``graphql-ws`` | the ``connection_init`` payload | the ``connection_ack`` payload |
+| ``stomp`` | STOMP 1.2 (1.1, 1.0 accepted) | ``v12.stomp``, ``v11.stomp``, ``v10.stomp`` | headers added to CONNECT (``login``, ``passcode``, ``host``, ``heart-beat``...) | the ``CONNECTED`` headers |
+| ``mqtt`` | MQTT 3.1.1 | ``mqtt`` | ``client_id``, ``username``, ``password``, ``keepalive`` (60), ``clean_session`` (true) | the session-present flag |
+| ``ocpp1.6``, ``ocpp2.0.1``, ``ocpp2.1`` | OCPP-J | the protocol's name | not used | none |
+
+``init`` values under credential names (``password``, ``passcode``, ``token``,
+``auth``...) and Robot ``Secret`` values are masked in the log.
+
+== Socket.IO ==
+
+The URL may be ``http://``, ``https://``, ``ws://`` or ``wss://``; its path is the
+namespace (default ``/``), and the library connects to the engine path ``/socket.io/``
+with ``EIO=4&transport=websocket``, keeping the URL's query. A URL whose query already
+has ``EIO=`` is used as it is (its namespace is ``/``). Engine.IO pings are answered.
+
+Received documents: ``{"type": "event", "namespace": "/", "event": "chat", "args":
+[...], "id": null}`` (``id`` is set when the server asks for an ack), ``{"type": "ack",
+"namespace", "id", "args"}``, ``{"type": "disconnect", "namespace"}``, ``{"type":
+"connect_error", "namespace", "data"}``. Binary attachments are put back in place as
+bytes. Send ``{"event": "chat", "args": [...]}`` or the wire form ``["chat", ...]``;
+``{"type": "ack", "id": 3, "args": [...]}`` answers a server's ack request. `Request`
+adds an ack id and waits for the ``ack``.
+
+| `Connect` | ${SIO}/chat | protocol=socketio | init={"token": "${TOKEN}"} |
+| ${ack}= | `Request` | ${SIO}/chat | {"event": "join", "args": ["room-1"]} | $.args[0].ok | == | true |
+| `Send` | ${SIO}/chat | {"event": "message", "args": [{"text": "hello"}]} |
+| `Receive` | ${SIO}/chat | $[?(@.event == "message")].args[0].text | == | hello | last=10 |
+
+== GraphQL over WebSocket ==
+
+``connection_init`` is sent with ``init`` as its ``payload`` (without a ``payload``
+member when ``init`` is not given); `Connect` returns at ``connection_ack``.
+``ping`` is answered with ``pong``, and the legacy ``ka`` is dropped. Documents are the
+JSON messages as they are. `Request` adds ``type`` (``subscribe``, legacy ``start``) and
+``id`` when missing (a document with neither ``type`` nor ``payload`` is the payload)
+and waits for the ``next``/``data``, ``error`` or ``complete`` with that id.
+
+| `Connect` | ${GQL} | protocol=graphql-transport-ws | init={"token": "${TOKEN}"} |
+| ${hello}= | `Request` | ${GQL} | {"query": "{ hello }"} | $.payload.data.hello | == | world |
+| `Send` | ${GQL} | {"id": "s1", "type": "subscribe", "payload": {"query": "subscription { count(to: 3) }"}} |
+| `Receive` | ${GQL} | $[?(@.id == "s1" && @.type == "complete")] | last=10 |
+
+== STOMP ==
+
+CONNECT offers heart-beats of ``10000,10000``; the agreed ones are sent and checked.
+Received documents: ``{"command": "MESSAGE", "headers": {...}, "body": ...}``, the body
+parsed as JSON when ``content-type`` says JSON (or is absent and the body is a JSON
+object or array), else text. Send ``{"command": "SEND", "headers": {"destination":
+"/queue/a"}, "body": ...}``: ``command`` defaults to ``SEND``, a dictionary or list body
+is sent as JSON with ``content-type: application/json``, ``content-length`` is set.
+`Request` adds a ``receipt`` (and an ``id`` to a ``SUBSCRIBE``) and waits for its
+``RECEIPT`` or the first ``ERROR`` after it.
+
+| `Connect` | ${BROKER}/ws | protocol=stomp | init={"login": "robot", "passcode": "${PASSCODE}"} |
+| `Request` | ${BROKER}/ws | {"command": "SUBSCRIBE", "headers": {"destination": "/queue/orders"}} | $.command | == | RECEIPT |
+| `Send` | ${BROKER}/ws | {"headers": {"destination": "/queue/orders"}, "body": {"id": 7}} |
+| `Receive` | ${BROKER}/ws | $[?(@.command == "MESSAGE")].body.id | == | 7 |
+
+== MQTT ==
+
+Publishes of QoS 1 and 2 are acknowledged and ``PINGREQ`` is sent every ``keepalive``
+seconds. Received documents: ``{"type": "publish", "topic", "payload", "qos",
+"retain", "dup", "id"}`` (``payload`` parsed as JSON when it is, else text, else bytes),
+``suback``, ``puback``, ``pubcomp``, ``unsuback``. Send ``{"type": "publish", "topic":
+"a/b", "payload": ..., "qos": 0, "retain": false}`` (``type`` defaults to ``publish``),
+``{"type": "subscribe", "topics": ["a/#"], "qos": 1}`` or ``{"type": "unsubscribe",
+"topics": [...]}``. `Request` adds a packet id and waits for the ``puback`` (QoS 1),
+``pubcomp`` (QoS 2), ``suback`` or ``unsuback``; a QoS 0 publish has no reply and
+fails at once. A refused CONNECT names the return code (``bad user name or password``,
+``not authorized``...).
+
+| `Connect` | ${BROKER}/mqtt | protocol=mqtt | init={"username": "robot", "password": "${PASSWORD}", "keepalive": 30} |
+| `Request` | ${BROKER}/mqtt | {"type": "subscribe", "topics": ["sensors/#"], "qos": 1} | $.granted[0] | == | 1 |
+| `Request` | ${BROKER}/mqtt | {"topic": "sensors/t1", "payload": {"celsius": 21}, "qos": 1} | $.type | == | puback |
+| `Receive` | ${BROKER}/mqtt | $[?(@.topic == "sensors/t1")].payload.celsius | == | 21 |
+
+== OCPP-J ==
+
+The protocol's name is offered as subprotocol; a server that does not select it fails
+`Connect` ("the server did not select subprotocol ocpp1.6"). Documents are the JSON
+arrays as they are: ``[2, id, action, payload]``, ``[3, id, payload]``, ``[4, id, code,
+description, details]``. `Request` turns ``[action, payload]`` into a CALL with a fresh
+id and waits for the CALLRESULT or CALLERROR with that id. A server-initiated call is
+answered with a rule.
+
+| `Connect` | ${CSMS}/CP-1 | protocol=ocpp1.6 |
+| `Request` | ${CSMS}/CP-1 | ["BootNotification", {"chargePointVendor": "ACME", "chargePointModel": "X1"}] | $[2].status | == | Accepted |
+| `Reply To Messages` | ${CSMS}/CP-1 | $[2] | == | Reset | reply=[3, "{{$[1]}}", {"status": "Accepted"}] |
+
+= Mock server =
+
+`Start Mock Server` runs a WebSocket server inside the test, on the library's event
+loop, to test clients (a web page driven by a browser library, a service, a device)
+against scripted behaviour. Each client that connects becomes a connection named
+``mock#1``, ``mock#2``... (``<alias>#<n>``); `Wait For Client` returns the next name,
+and every keyword works on it: `Send` sends to that client, `Receive` reads what it
+sent, `Disconnect` closes it. `Send` to the server's own name reaches every open client,
+and rules set on that name (`Reply To Messages`, `Ignore Messages`, `Start Heartbeat`)
+apply to every client, present and future, so a scripted server is a few rules.
+`Save Conversation` writes any connection's messages as a HAR file.
+
+| ${url}= | `Start Mock Server` | | | |
+| `Reply To Messages` | mock | $.op | == | ping | reply={"op": "pong"} |
+| ${client}= | `Wait For Client` | | | |
+| `Receive` | ${client} | $.type | == | hello |
+
+A mock server is stopped when the suite that started it ends, by `Disconnect All` and
+by `Stop Mock Server`, which close its clients with 1001.
+
+= TLS =
+
+``wss://`` certificates are verified against the system's CAs by default. Give a CA
+bundle with ``ca_file``, a client certificate with ``client_cert`` and
+``client_key``, or accept any certificate of a test server with ``verify=False``
+(which logs a warning).
+
+= Running in parallel =
+
+Each Robot (or pabot) process has its own event loop and connections; nothing is
+shared between processes. Suites run under ``pabot --processes 2`` as under
+``robot``.
+
+= Examples =
+
+| *** Settings ***
+| Library           RobotWebSocket    timeout=5s
+| Suite Teardown    Disconnect All
+|
+| *** Test Cases ***
+| Order Is Filled
+|     Connect        ${WS}    headers=${auth}
+|     Send           ${WS}    {"op": "place", "id": "${ID}", "qty": 3}
+|     ${status}=     Receive    ${WS}    $[?(@.id == "${ID}")].status    ==    FILLED    last=50
+|     ${qty}=        Send And Receive    ${WS}    {"op": "get", "id": "${ID}"}    $.qty    ==    3
+|     Should Not Receive    ${WS}    $[?(@.type == "error")]    within=1s
+"""
