@@ -79,7 +79,7 @@ Text Body Stays Text, Also When It Looks Like JSON
     &{headers}=    Create Dictionary    destination=/queue/robot-text    content-type=text/plain
     &{frame}=    Create Dictionary    headers=${headers}    body={"n": 1}
     Send    texts    ${frame}
-    ${body}=    Receive    texts    $.body
+    ${body}=    Receive    texts    $[?(@.command == "MESSAGE")].body
     Should Be Equal    ${body}    {"n": 1}
     Send    texts    {"headers": {"destination": "/queue/robot-text"}, "body": "plain words"}
     Receive    texts    $.body    ==    plain words
