@@ -77,8 +77,8 @@ class GraphQLCodec(Codec):
             # Whatever a server sends must reach the history, so no input may raise here.
             return Output(documents=[undecodable(message, error)])
         if not isinstance(document, dict) or not isinstance(document.get("type"), str):
-            error = "a GraphQL over WebSocket message is a JSON object with a string 'type'"
-            return Output(documents=[undecodable(message, error)])
+            reason = "a GraphQL over WebSocket message is a JSON object with a string 'type'"
+            return Output(documents=[undecodable(message, reason)])
         return self._handle(document, message)
 
     def _handle(self, document: dict[str, Any], raw: Frame) -> Output:
