@@ -270,12 +270,12 @@ class Connection:
     def encode(self, message: Any) -> list[Frame]:
         """The frames that send ``message`` (a document, or JSON text of one)."""
         assert self.codec is not None
-        return self.codec.encode(json.loads(message) if isinstance(message, str) else message)
+        return self.codec.encode(_document(message))
 
     def request(self, message: Any) -> tuple[list[Frame], Any]:
         """The frames of a request and the test that tells its reply (see ``Codec``)."""
         assert self.codec is not None
-        return self.codec.request(json.loads(message) if isinstance(message, str) else message)
+        return self.codec.request(_document(message))
 
     def send_soon(
         self, frames: list[Frame], timeout: float | None
@@ -393,6 +393,17 @@ class Connection:
         if self.close_code is None:
             self.close_code, self.close_reason = ws.close_code, ws.close_reason
         self.history.close()
+
+
+def _document(message: Any) -> Any:
+    """JSON text as the document it holds; anything else as it is, for the codec to judge
+    (and to explain what it cannot encode)."""
+    if isinstance(message, str):
+        try:
+            return json.loads(message)
+        except ValueError:
+            pass
+    return message
 
 
 async def _quietly(send: Coroutine[Any, Any, None]) -> None:
