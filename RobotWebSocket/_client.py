@@ -23,6 +23,7 @@ from typing import Any
 from websockets.asyncio.client import connect
 from websockets.protocol import State
 
+from ._timers import Timers
 from ._wire import (
     _FRAGMENTING,
     MAX_FRAGMENTS,
@@ -53,7 +54,7 @@ class SessionLost(Exception):
 
 
 @dataclass(eq=False)
-class Connection:
+class Connection(Timers):
     """A named connection and its history; lives as long as its name is in the registry."""
 
     name: str
@@ -324,53 +325,6 @@ class Connection:
         waiter = await asyncio.wait_for(self.ws.ping(payload or None), timeout)
         await asyncio.wait_for(waiter, max(0.0, timeout - (time.perf_counter() - started)))
         return time.perf_counter() - started
-
-    # -- timers (on the loop) --------------------------------------------------------------
-
-    def start_heartbeats(self, only: Rule | None = None) -> None:
-        """Schedule the heartbeats of this name (or just ``only``), each first firing an
-        interval from now."""
-        loop = asyncio.get_running_loop()
-        for ruleset in self.rulesets:
-            for rule in ruleset.heartbeats():
-                if (only is None or rule is only) and rule.id not in self._timers:
-                    self._schedule(loop, rule)
-
-    def _schedule(self, loop: asyncio.AbstractEventLoop, rule: Rule) -> None:
-        assert rule.interval is not None and rule.template is not None
-
-        def beat() -> None:
-            self._timers.pop(rule.id, None)
-            ws = self.ws
-            if not rule.active or ws is None or ws.state is not State.OPEN:
-                return
-            self.auto_send(ws, rule, rule.template.text)  # type: ignore[union-attr]
-            self.events.append(("heartbeat", f"{rule.id} sent heartbeat {rule.template.text!r}."))  # type: ignore[union-attr]
-            self._schedule(loop, rule)
-
-        self._timers[rule.id] = loop.call_later(rule.interval, beat)
-
-    def _start_ticks(self) -> None:
-        codec = self.codec
-        if codec is None or not codec.tick_interval or "codec" in self._timers:
-            return
-        loop = asyncio.get_running_loop()
-        interval = codec.tick_interval
-
-        def tick() -> None:
-            self._timers.pop("codec", None)
-            ws = self.ws
-            if ws is None or ws.state is not State.OPEN:
-                return
-            self._carry_out(ws, codec.tick(time.monotonic()))
-            self._timers["codec"] = loop.call_later(interval, tick)
-
-        self._timers["codec"] = loop.call_later(interval, tick)
-
-    def _stop_timers(self) -> None:
-        for handle in self._timers.values():
-            handle.cancel()
-        self._timers.clear()
 
     # -- closing ---------------------------------------------------------------------------
 
