@@ -2,9 +2,11 @@
 
 A :class:`WaitFailure` holds what the keyword waited for, on which connection, how long,
 why it stopped and the messages it examined; :meth:`WaitFailure.text` formats all of that in
-one place. The text is bounded (:data:`MAX_TEXT` characters) and keeps the newest messages,
-each cut to :data:`MESSAGE_CHARS`, because Robot cuts long failure messages from the end and
-the newest message is the one a reader needs. The log gets the full table.
+one place. The text is bounded so that Robot never cuts it: Robot keeps a failure message
+whole up to 40 lines of 78 characters (``--maxerrorlines``) and past that removes its
+middle, which would lose messages while the heading still counts them. So the text keeps
+the newest messages that fit in :data:`MAX_LINES` such lines, each cut to
+:data:`MESSAGE_CHARS`; the log gets the full table.
 """
 
 from __future__ import annotations
@@ -17,12 +19,20 @@ from .errors import ReceiveFailed
 from .formatting import cut, one_line, value_text
 from .history import Message
 
-#: Longest failure message, in characters.
-MAX_TEXT = 4000
+#: Lines of :data:`LINE_CHARS` a failure message may take (Robot's default limit is 40).
+MAX_LINES = 38
+#: Characters Robot counts as one line of a failure message.
+LINE_CHARS = 78
 #: Characters of one message in a failure message.
-MESSAGE_CHARS = 300
+MESSAGE_CHARS = 150
 #: Characters of the last value seen.
-VALUE_CHARS = 500
+VALUE_CHARS = 300
+
+
+def lines_of(text: str) -> int:
+    """How many lines Robot counts ``text`` as."""
+    return sum(max(1, -(-len(line) // LINE_CHARS)) for line in text.split("\n"))
+
 
 _UNSEEN = object()
 
@@ -61,7 +71,7 @@ class WaitFailure:
         return f"{self.keyword} on '{self.connection}': {why} waiting for {self.wanted}{window}."
 
     def text(self, mask: Callable[[str], str] = str) -> str:
-        """The failure message, masked with ``mask`` and at most :data:`MAX_TEXT` long."""
+        """The failure message, masked with ``mask``, at most :data:`MAX_LINES` lines long."""
         lines = [self.headline(), *self.details]
         if self.value is not _UNSEEN:
             lines.append(
@@ -71,17 +81,17 @@ class WaitFailure:
             )
         elif self.has_expression:
             lines.append("The expression matched no message.")
-        head = cut(mask("\n".join(lines)), MAX_TEXT // 2)
+        head = cut(mask("\n".join(lines)), (MAX_LINES // 2) * LINE_CHARS)
         if not self.window:
             return f"{head}\nNo message arrived."
         shown: list[str] = []
-        budget = MAX_TEXT - len(head) - 80
+        budget = MAX_LINES - lines_of(head) - 1
         for message in reversed(self.window):
             line = "  " + mask(one_line(message, MESSAGE_CHARS))
-            if len(line) + 1 > budget:
+            if lines_of(line) > budget:
                 break
             shown.append(line)
-            budget -= len(line) + 1
+            budget -= lines_of(line)
         shown.reverse()
         count = len(self.window)
         more = (

@@ -91,8 +91,12 @@ class WaitingKeywords(SendingKeywords):
         )
         if latest.found:
             failure.value = latest.value
+        # The message the last value came from is marked as the one that failed.
         self._log_rows(
-            f"{failure.headline()} Messages examined:", [("received", m) for m in window]
+            f"{failure.headline()} Messages examined:",
+            [("received", m) for m in window],
+            latest.message if latest.found else None,
+            failed=True,
         )
         if query.message:
             return ReceiveFailed(self._show(self._custom(query)), failure)
