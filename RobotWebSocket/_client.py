@@ -237,7 +237,7 @@ class Connection(Timers):
                 SessionLost(
                     f"the server closed the connection (close code {self.close_code}"
                     + (f", reason '{self.close_reason}'" if self.close_reason else "")
-                    + ") before the session was up"
+                    + f") before the {self.codec.name if self.codec else ''} session was up"
                 )
             )
         self.history.close()
