@@ -7,6 +7,7 @@ Test Teardown       Small.Disconnect All
 
 *** Test Cases ***
 Past Buffer Size The Oldest Are Dropped And Reported
+    [Documentation]    Logs an intended [ WARN ]: 3 messages were dropped past buffer_size.
     Small.Connect    ${WS}/push?count=8
     Small.Get Message Count    ${WS}/push?count=8    assertion_operator===    expected=5
     Small.Receive    ${WS}/push?count=8    $.n    ==    8

@@ -54,7 +54,8 @@ Send After Disconnect Opens The Connection Again
     Should Be Equal    ${reply}    two
 
 Headers On An Open Connection Are Not Applied
-    [Documentation]    ``/headers`` sends the upgrade request's headers once per connection, so a
+    [Documentation]    Logs an intended [ WARN ]: the headers cannot be applied.
+    ...    ``/headers`` sends the upgrade request's headers once per connection, so a
     ...    second headers message would mean that Send opened a new connection with them. The
     ...    warning in the log is checked by utest/test_robot_runs.py, which reads output.xml.
     Connect    ${WS}/headers

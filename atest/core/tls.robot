@@ -16,6 +16,7 @@ A CA File Makes The Certificate Trusted
     Should Be Equal    ${reply}    over tls
 
 Verify False Accepts A Self-Signed Server
+    [Documentation]    Logs an intended [ WARN ]: the certificate is not verified.
     Connect    ${WSS}/echo    verify=False
     ${reply}=    Send And Receive    ${WSS}/echo    unverified
     Should Be Equal    ${reply}    unverified

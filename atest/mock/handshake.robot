@@ -55,6 +55,7 @@ A Client Offering No Subprotocol Is Accepted Without One
     Should Be Equal    ${reply}    echo: still talking
 
 A Client Offering Only Unknown Subprotocols Is Accepted Without One
+    [Documentation]    Logs an intended [ WARN ]: the server selected none of the offered subprotocols.
     Start Mock Server For The Test    subprotocols=${SERVER_PROTOCOLS}
     Connect    ${MOCK_URL}/unknown    subprotocols=${UNKNOWN_PROTOCOLS}
     ${name}=    Wait For Client

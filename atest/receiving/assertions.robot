@@ -116,6 +116,7 @@ An Operator In The Expression Slot Compares The Message Itself
     Run Keyword And Expect Error    *timed out after 0.3 s waiting for any message == 'nope'*
     ...    Receive    ${WS}/script    ==    nope    timeout=0.3s
 
+
 *** Keywords ***
 Push
     [Documentation]    Has the server send each of ${messages}, then waits until the last is here.

@@ -62,8 +62,8 @@ A Server That Stops Reading Makes Send Fail At Its Timeout
 Send Many
     [Documentation]    Sends ${message} ${times} times, each with a 0.5 s limit.
     [Arguments]    ${connection}    ${message}    ${times}
-    VAR    ${ATTEMPTS}    ${0}    scope=TEST
+    Set Test Variable    ${ATTEMPTS}    ${0}    # robocop: off=VAR06
     FOR    ${_}    IN RANGE    ${times}
-        VAR    ${ATTEMPTS}    ${ATTEMPTS + 1}    scope=TEST
+        Set Test Variable    ${ATTEMPTS}    ${ATTEMPTS + 1}    # robocop: off=VAR06
         Send    ${connection}    ${message}    timeout=0.5s
     END

@@ -37,6 +37,7 @@ A Burst Of 100000 Messages Loses None And Keeps The Order
     Should Be Equal As Integers    ${info}[dropped]    0
 
 A Burst Into A Small Buffer Drops The Oldest And Says How Many
+    [Documentation]    Logs an intended [ WARN ]: 19000 messages were dropped past buffer_size.
     Tiny.Connect    ${WS}/script    compression=False
     Tiny.Send    ${WS}/script    {"burst": 20000}
     Tiny.Receive    ${WS}/script    $.seq    ==    20000    timeout=60s

@@ -88,6 +88,7 @@ A Dictionary Or List Reply Is Sent As JSON
     Should Be Equal    ${received}    ${{[{"type": "ack", "ok": True}, ["ack", 2]]}}
 
 A Placeholder That Finds Nothing Sends Nothing
+    [Documentation]    Logs an intended [ WARN ]: the reply's placeholder found nothing.
     Connect    ${NOISY}/record    alias=nothing
     Reply To Messages    nothing    $.type    ==    ask    reply={"answer": "{{$.missing}}"}
     Send    nothing    {"op": "send", "messages": [{"type": "ask"}]}
