@@ -43,7 +43,6 @@ class RobotWebSocket(
 ):
     __doc__ = LIBRARY_DOC
 
-
     ROBOT_LIBRARY_SCOPE = "GLOBAL"
     ROBOT_LIBRARY_VERSION = __version__
     ROBOT_LIBRARY_DOC_FORMAT = "ROBOT"

@@ -19,7 +19,9 @@ from .sending import SendingKeywords
 class RuleKeywords(SendingKeywords):
     def _ruleset(self, connection: str) -> RuleSet:
         if not isinstance(connection, str) or not connection:
-            raise InvalidArgument(f"Connection name must be a non-empty string, got {connection!r}.")
+            raise InvalidArgument(
+                f"Connection name must be a non-empty string, got {connection!r}."
+            )
         return self._rules.setdefault(connection, RuleSet())
 
     def _using(self, ruleset: RuleSet) -> list[Connection]:
