@@ -4,7 +4,7 @@ client's GIL: ``python bench/server.py --port-file F``.
 | path | behaviour |
 |---|---|
 | ``/echo`` | sends every message back |
-| ``/flood?count=N&size=B`` | sends N JSON messages of about B bytes as fast as it can, then closes with 1000 |
+| ``/flood?count=N&size=B`` | sends N JSON messages of about B bytes as fast as it can, then closes with 1000; the last one, and only it, has ``"n": N - 1`` |
 | ``/stream?size=B`` | sends messages of about B bytes until the client leaves (at most 10 million or 300 s) |
 """
 
@@ -41,9 +41,14 @@ async def handler(ws: ServerConnection) -> None:
                 await ws.send(message)
         elif path == "/flood":
             args = _args(ws)
-            messages = [payload(n, args.get("size", 100)) for n in range(min(args["count"], 1000))]
-            for n in range(args["count"]):
+            count, size = args["count"], args.get("size", 100)
+            messages = [payload(n, size) for n in range(min(count, 1000))]
+            for n in range(count - 1):
                 await ws.send(messages[n % len(messages)])
+            # The n of the others repeats every 1,000 messages: a client waiting for the
+            # last message by its content (Receive  $.n  ==  N - 1) sees it only at the end.
+            if count:
+                await ws.send(payload(count - 1, size))
             await ws.close()
         elif path == "/stream":
             message = payload(0, _args(ws).get("size", 100))
