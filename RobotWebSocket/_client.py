@@ -128,7 +128,6 @@ class Connection(Timers):
             )
             self._adopt(ws, started)
             if self._session is not None:
-                self._open_codec(ws)
                 await asyncio.wait_for(
                     asyncio.shield(self._session), timeout - (time.perf_counter() - started)
                 )
@@ -149,6 +148,9 @@ class Connection(Timers):
         )
         self.connect_time = time.perf_counter() - started
         self.ws = ws
+        # The session starts before a close that came with the handshake is handled, so
+        # that a refusal the codec sees at once (no subprotocol) is reported as such.
+        self._open_codec(ws)
         if ws.connection_lost_waiter.done():  # It closed before it was handed over.
             self.lost(ws, None)
 
@@ -222,6 +224,8 @@ class Connection(Timers):
         """The TCP connection ended (on the loop): record how, and end the history."""
         if ws is not self.ws and self.ws is not None:
             return  # A redirect's first connection, or one never handed over.
+        if self._session is not None and not self._codec_opened:
+            self._open_codec(ws)
         if self.close_code is None:
             self.close_code, self.close_reason = how_it_closed(
                 ws.protocol.close_sent,
