@@ -179,11 +179,21 @@ class MockServer:
         server = self._server
         if server is None:
             return
-        for ws in server.connections:
+        # The clients are closed here, with our code: websockets 15's Server.close() takes
+        # no code and always sends 1001.
+        open_ones = list(server.connections)
+        for ws in open_ones:
             ws.close_timeout = timeout
-        server.close(code=code, reason=reason)
         try:
-            await asyncio.wait_for(server.wait_closed(), timeout + 1)
+            await asyncio.wait_for(
+                asyncio.gather(*(ws.close(code, reason) for ws in open_ones)), timeout + 1
+            )
+        except asyncio.TimeoutError:
+            for ws in open_ones:
+                ws.transport.abort()
+        server.close()
+        try:
+            await asyncio.wait_for(server.wait_closed(), 1)
         except asyncio.TimeoutError:
             for ws in server.connections:
                 ws.transport.abort()
