@@ -72,14 +72,10 @@ class ProtocolKeywords(ReceivingKeywords):
         except BaseException:
             sending.future.cancel()
             raise
-        self._loop.settle(sending.future)
-        sent = self._finish_send(conn, sending)
-        if hit is None:
-            if sent:
-                self._log_rows(f"Sent on '{conn.name}'.", [("sent", m) for m in sent])
-            replies = [m for m in conn.history.since(before) if _is_reply(pending, m)]
-            raise self._failure("Request", conn, query, watch, replies)
-        return self._succeeded("Request", conn, query, hit, deadline, sent)
+        replies = (
+            [m for m in conn.history.since(before) if _is_reply(pending, m)] if hit is None else []
+        )
+        return self._conclude("Request", conn, query, sending, hit, watch, replies)
 
 
 def _is_reply(pending: Any, message: Message) -> bool:

@@ -134,13 +134,8 @@ class ReceivingKeywords(WaitingKeywords):
         except BaseException:
             sending.future.cancel()
             raise
-        self._loop.settle(sending.future)
-        sent = self._finish_send(conn, sending)
-        if hit is None:
-            if sent:
-                self._log_rows(f"Sent on '{conn.name}'.", [("sent", m) for m in sent])
-            raise self._failure("Send And Receive", conn, query, watch, conn.history.since(before))
-        return self._succeeded("Send And Receive", conn, query, hit, deadline, sent)
+        examined = conn.history.since(before) if hit is None else []
+        return self._conclude("Send And Receive", conn, query, sending, hit, watch, examined)
 
     def receive_until(
         self,

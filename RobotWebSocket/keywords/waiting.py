@@ -151,3 +151,23 @@ class WaitingKeywords(SendingKeywords):
         return f"last value {value_text(latest.value, 200)}" + (
             f" ({query.complaint})" if query.complaint else ""
         )
+
+    def _conclude(
+        self,
+        keyword: str,
+        conn: Connection,
+        query: Query,
+        sending: Any,
+        hit: Extraction | None,
+        watch: Watch,
+        examined: list[Message],
+    ) -> Any:
+        """End a keyword that sent and waited for a reply: wait for the send to settle,
+        then report the reply, or fail with the replies ``examined``."""
+        self._loop.settle(sending.future)
+        sent = self._finish_send(conn, sending)
+        if hit is None:
+            if sent:
+                self._log_rows(f"Sent on '{conn.name}'.", [("sent", m) for m in sent])
+            raise self._failure(keyword, conn, query, watch, examined)
+        return self._succeeded(keyword, conn, query, hit, watch.deadline, sent)

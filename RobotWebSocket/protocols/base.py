@@ -25,6 +25,7 @@ in the history, reports ``out.refused`` as the failure of ``Connect``, and close
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -76,6 +77,36 @@ def undecodable(raw: Frame, error: BaseException | str) -> Received:
     """The document of a message that does not decode: it is kept, never raised."""
     text = raw if isinstance(raw, str) else raw.decode("utf-8", "replace")
     return Received({"type": "undecodable", "raw": text, "error": str(error)}, raw)
+
+
+def plain(value: Any) -> Any:
+    """``value`` with Robot ``Secret`` objects replaced by their text, found by duck typing
+    because codecs must not import robot."""
+    if type(value).__name__ == "Secret" and isinstance(getattr(value, "value", None), str):
+        return value.value
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    return value
+
+
+def object_init(init: Any, what: str) -> dict[str, Any] | None:
+    """``init`` that must be a JSON object (a dictionary, or JSON text of one), or ``None``;
+    ``what`` names it in the error ("Socket.IO init is the auth object")."""
+    init = plain(init)
+    if isinstance(init, str):
+        try:
+            init = json.loads(init)
+        except ValueError:
+            raise ProtocolError(f"{what}: give a dictionary or JSON object text.") from None
+    if init is not None and not isinstance(init, dict):
+        raise ProtocolError(f"{what}: give a dictionary, not {type(init).__name__}.")
+    try:
+        json.dumps(init)
+    except (TypeError, ValueError) as error:
+        raise ProtocolError(f"{what}, and it cannot be written as JSON: {error}.") from None
+    return init
 
 
 class Codec:

@@ -21,8 +21,17 @@ from __future__ import annotations
 import json
 from typing import Any, ClassVar
 
-from .base import Codec, Frame, Output, Pending, ProtocolError, Received, undecodable
-from .socketio import plain
+from .base import (
+    Codec,
+    Frame,
+    Output,
+    Pending,
+    ProtocolError,
+    Received,
+    object_init,
+    plain,
+    undecodable,
+)
 
 #: Message types that answer an operation, by the operation's ``id``.
 _REPLIES = frozenset({"next", "data", "error", "complete"})
@@ -39,22 +48,7 @@ class GraphQLCodec(Codec):
     answers_ping: ClassVar[bool] = False
 
     def __init__(self, init: Any = None) -> None:
-        init = plain(init)
-        if isinstance(init, str):
-            try:
-                init = json.loads(init)
-            except ValueError:
-                raise ProtocolError(
-                    f"{self.name} init is the connection_init payload: give a dictionary "
-                    "or JSON object text."
-                ) from None
-        if init is not None and not isinstance(init, dict):
-            raise ProtocolError(
-                f"{self.name} init is the connection_init payload, a dictionary, "
-                f"not {type(init).__name__}."
-            )
-        if init is not None:
-            _dumps(init)
+        init = object_init(init, f"{self.name} init is the connection_init payload")
         super().__init__(init)
         self._used_ids: set[str] = set()
         self._counter = 0

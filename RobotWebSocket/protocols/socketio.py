@@ -17,25 +17,23 @@ import json
 from typing import Any
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
-from .base import Codec, Frame, Output, Pending, ProtocolError, Received, undecodable
+from .base import (
+    Codec,
+    Frame,
+    Output,
+    Pending,
+    ProtocolError,
+    Received,
+    object_init,
+    plain,
+    undecodable,
+)
 
 #: Socket.IO packet types, by the digit that starts the packet.
 CONNECT, DISCONNECT, EVENT, ACK, CONNECT_ERROR, BINARY_EVENT, BINARY_ACK = range(7)
 _SCHEMES = {"http": "ws", "https": "wss", "ws": "ws", "wss": "wss"}
 _ENGINE_PATH = "/socket.io/"
 _PLACEHOLDER = "_placeholder"
-
-
-def plain(value: Any) -> Any:
-    """``value`` with Robot ``Secret`` objects replaced by their text, found by duck typing
-    because codecs must not import robot."""
-    if type(value).__name__ == "Secret" and isinstance(getattr(value, "value", None), str):
-        return value.value
-    if isinstance(value, dict):
-        return {key: plain(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(item) for item in value]
-    return value
 
 
 def compact(value: Any) -> str:
@@ -96,22 +94,7 @@ class SocketIO(Codec):
     subprotocols = ()
 
     def __init__(self, init: Any = None) -> None:
-        init = plain(init)
-        if isinstance(init, str):
-            try:
-                init = json.loads(init)
-            except ValueError:
-                raise ProtocolError(
-                    "Socket.IO init is the auth object: give a dictionary or JSON object text."
-                ) from None
-        if init is not None and not isinstance(init, dict):
-            raise ProtocolError(
-                f"Socket.IO init is the auth object: give a dictionary, not {type(init).__name__}."
-            )
-        try:
-            compact(init)
-        except (TypeError, ValueError) as error:
-            raise ProtocolError(f"Socket.IO init cannot be written as JSON: {error}.") from None
+        init = object_init(init, "Socket.IO init is the auth object")
         super().__init__(init)
         self.namespace = "/"
         self._next_id = 0
