@@ -44,8 +44,10 @@ if WIRE_LOGGER.level == logging.NOTSET:
 #: to 30 ms under a flood, while 16 KiB reads of 16 KiB messages cost a third of ingestion
 #: speed (docs/performance.md).
 READ_BIG, READ_SMALL = 256 * 1024, 16 * 1024
-#: Messages at most this big on average in a read make the next reads small.
+#: Messages at most this big on average make the next reads small.
 SMALL_MESSAGE = 1024
+#: Messages completed (or READ_BIG bytes read) between two decisions on the read size.
+SIZING_MESSAGES = 16
 
 #: Fragments one message may have, as in websockets' own message assembler: without a
 #: limit, a stream of empty continuation frames would grow a list without bound.
@@ -84,15 +86,23 @@ class Receiving:
         self.rws_failed = False
         #: Whether reads are sized to the messages (plain TCP; set once connected).
         self.rws_sized = False
+        #: Bytes read and messages completed since reads were last sized.
+        self.rws_tally = [0, 0]
 
     def data_received(self, data: bytes) -> None:
         history = self.rws_history
         before = history.total
         super().data_received(data)  # type: ignore[misc]
         if self.rws_sized:
-            count = history.total - before
-            small = count > 0 and len(data) <= count * SMALL_MESSAGE
-            self.transport.max_size = READ_SMALL if small else READ_BIG  # type: ignore[attr-defined]
+            # Judged over several reads, not one: TCP may hand over the last few bytes of
+            # a big message alone, which would look like a read of small messages.
+            tally = self.rws_tally
+            tally[0] += len(data)
+            tally[1] += history.total - before
+            if tally[1] >= SIZING_MESSAGES or tally[0] >= READ_BIG:
+                small = tally[1] > 0 and tally[0] <= tally[1] * SMALL_MESSAGE
+                self.transport.max_size = READ_SMALL if small else READ_BIG
+                tally[0] = tally[1] = 0
 
     def process_event(self, event: Any) -> None:
         """Append each complete data message to the history as its last frame is parsed
