@@ -126,7 +126,7 @@ def html_table(
             f"<td>{'&rarr; sent' if direction == 'sent' else '&larr; received'}</td>"
             f"<td>{message.seq}</td><td>{timestamp(message.time)}</td>"
             f"<td>{'binary' if message.binary else 'text'}</td><td>{message.size}</td>"
-            f"<td><pre style='margin:0;white-space:pre-wrap;overflow-wrap:anywhere'>{_escape(mask(render(message, max_length)))}</pre></td></tr>"
+            f"<td><pre style='margin:0;white-space:pre-wrap;overflow-wrap:anywhere;max-height:20em;overflow:auto'>{_escape(mask(render(message, max_length)))}</pre></td></tr>"
         )
     parts.append("</table>")
     return "".join(parts)
