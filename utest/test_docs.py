@@ -4,6 +4,7 @@ arguments, and has an example table; the committed HTML matches the code."""
 import inspect
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -75,6 +76,11 @@ def test_library_doc_has_the_sections():
     assert "%TOC%" in DOC.doc
 
 
+@pytest.mark.skipif(
+    sys.version_info < (3, 11),
+    reason="Python 3.10 reads an argument defaulting to None as Optional, so libdoc shows "
+    "'Any | None' where 3.11 and newer, which write the committed file, show 'Any'",
+)
 def test_committed_html_matches_the_code():
     html = (ROOT / "docs" / "RobotWebSocket.html").read_text(encoding="utf-8")
     match = re.search(r"^libdoc = (\{.*\});?\s*$", html, re.M)
