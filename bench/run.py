@@ -1,6 +1,6 @@
 """RobotWebSocket against raw websockets, in the same run on the same machine.
 
-    python bench/run.py [--quick] [--repeat N] [--output results.json]
+    python bench/run.py [--quick] [--repeat N] [--output results.json] [--only GROUP...]
 
 Starts its own server process on 127.0.0.1, runs every scenario ``--repeat`` times,
 alternating library and baseline, and prints medians and the ratios library/baseline. The
@@ -41,6 +41,9 @@ from websockets.sync.client import connect as sync_connect  # noqa: E402
 
 from RobotWebSocket import RobotWebSocket, __version__  # noqa: E402
 
+sys.path.insert(0, str(HERE))
+import features  # noqa: E402
+
 FULL = {
     "ingest": 200_000,
     "ingest_big": 20_000,
@@ -50,6 +53,7 @@ FULL = {
     "extract_calls": 2_000,
     "scale": 5_000,
     "robot": 2_000,
+    **features.FULL,
 }
 QUICK = {
     "ingest": 20_000,
@@ -60,6 +64,7 @@ QUICK = {
     "extract_calls": 200,
     "scale": 100,
     "robot": 100,
+    **features.QUICK,
 }
 
 
@@ -307,6 +312,7 @@ TABLE: list[tuple[str, tuple[str, str], Any, str, str]] = [
     ),
     ("  output.xml bytes per message", ("robot", "output_xml_bytes_per_message"), 1.0, "B", "(reported)"),
 ]  # fmt: skip
+TABLE += features.TABLE
 
 
 #: Width of the scenario column.
@@ -332,7 +338,14 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small counts: a smoke test")
     parser.add_argument("--repeat", type=int, default=None, help="repetitions (default 3, quick 1)")
     parser.add_argument("--output", default=str(HERE / "results.json"))
-    parser.add_argument("--only", nargs="*", help="run only these scenarios")
+    parser.add_argument(
+        "--only",
+        nargs="*",
+        help="run only these groups: ingest rr flood extract scale robot "
+        + " ".join(features.GROUPS)
+        + "; 'protocols' is socketio mqtt stomp, 'features' all of "
+        + ", ".join(features.GROUPS),
+    )
     args = parser.parse_args()
     sizes = QUICK if args.quick else FULL
     repeat = args.repeat or (1 if args.quick else 3)
@@ -349,10 +362,13 @@ def main() -> None:
         # Written as it goes, so that a run that fails late keeps the rounds before.
         save({"sizes": sizes, "repeat": repeat, "runs": runs, "complete": False})
 
-    wanted = set(args.only or ["ingest", "rr", "flood", "extract", "scale", "robot"])
+    groups = ["ingest", "rr", "flood", "extract", "scale", "robot", *features.GROUPS]
+    wanted = {g for name in (args.only or groups) for g in features.ALIASES.get(name, [name])}
+    if wanted - set(groups):
+        parser.error(f"unknown groups: {', '.join(sorted(wanted - set(groups)))}")
     n = sizes["ingest"]
     started = time.monotonic()
-    with Server() as base, Server() as flood_base:
+    with Server() as base, Server() as flood_base, features.Servers(wanted) as servers:
         for round_ in range(1, repeat + 1):
             print(f"round {round_} of {repeat}", flush=True)
             if "ingest" in wanted:
@@ -385,6 +401,7 @@ def main() -> None:
                 record("scale_raw", lambda: scale("raw", base, sizes["scale"]))
             if "robot" in wanted:
                 record("robot", lambda: through_robot(base, sizes["robot"]))
+            features.run_round(record, wanted, sizes, base, servers, ingest_raw)
 
     med = {
         name: {k: statistics.median(r[k] for r in results) for k in results[0]}

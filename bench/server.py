@@ -6,6 +6,7 @@ client's GIL: ``python bench/server.py --port-file F``.
 | ``/echo`` | sends every message back |
 | ``/flood?count=N&size=B`` | sends N JSON messages of about B bytes as fast as it can, then closes with 1000; the last one, and only it, has ``"n": N - 1`` |
 | ``/stream?size=B`` | sends messages of about B bytes until the client leaves (at most 10 million or 300 s) |
+| ``/pinger?count=N`` | sends ``{"type": "ping", "id": n, "t": T}`` N times, each after the previous one was answered, times each answer from the send of its ping (the answer must echo ``id``), then sends ``{"type": "result", "median_ms": ..., "p99_ms": ...}`` and closes |
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import argparse
 import asyncio
 import json
 import os
+import statistics
 import time
 from urllib.parse import parse_qs, urlsplit
 
@@ -30,6 +32,27 @@ def _args(ws: ServerConnection) -> dict[str, int]:
 def payload(n: int, size: int) -> str:
     head = json.dumps({"type": "tick", "n": n, "pad": ""})
     return head[:-2] + "x" * max(0, size - len(head)) + '"}'
+
+
+async def pinger(ws: ServerConnection, count: int) -> None:
+    # Timed here, at the server, so that both clients are measured by the same clock and
+    # the same code: from the ping's send to its answer's arrival.
+    times = []
+    for n in range(count):
+        started = time.perf_counter()
+        await ws.send(json.dumps({"type": "ping", "id": n, "t": time.time()}))
+        answer = json.loads(await asyncio.wait_for(ws.recv(), 10))
+        times.append(time.perf_counter() - started)
+        if answer.get("id") != n:
+            raise RuntimeError(f"answer {answer!r} to ping {n}")
+    ordered = sorted(times)
+    result = {
+        "type": "result",
+        "median_ms": statistics.median(times) * 1e3,
+        "p99_ms": ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))] * 1e3,
+    }
+    await ws.send(json.dumps(result))
+    await ws.close()
 
 
 async def handler(ws: ServerConnection) -> None:
@@ -62,6 +85,8 @@ async def handler(ws: ServerConnection) -> None:
                     if time.monotonic() > ends:
                         break
             await ws.close()
+        elif path == "/pinger":
+            await pinger(ws, _args(ws).get("count", 1000))
     except ConnectionClosed:
         pass
 
