@@ -57,6 +57,9 @@ class Expression:
     body: str
     compiled: Any
     root_step: RootStep = "member"
+    #: For a path of member names only (``$.a.b``, ``$['x-y']``), the names: read with
+    #: dictionary look-ups, many times faster than jsonpath-ng's ``find``.
+    members: tuple[str, ...] | None = None
     _bytes_regex: list[Any] = field(default_factory=list, repr=False)
 
     def bytes_regex(self) -> Any:
@@ -88,6 +91,18 @@ def _root_step(path: Any, body: str) -> RootStep:
             return "member"
         node = node.left
     return "member"
+
+
+_MEMBER_PATH = re.compile(r"\$(?:\.[A-Za-z_][A-Za-z0-9_-]*|\['[^'\\]*'\]|\[\"[^\"\\]*\"\])+")
+_MEMBER_STEP = re.compile(r"\.([A-Za-z_][A-Za-z0-9_-]*)|\['([^'\\]*)'\]|\[\"([^\"\\]*)\"\]")
+
+
+def _member_names(body: str) -> tuple[str, ...] | None:
+    """The names of a path made of member steps only, else ``None``."""
+    text = body.strip()
+    if not _MEMBER_PATH.fullmatch(text):
+        return None
+    return tuple(a or b or c for a, b, c in _MEMBER_STEP.findall(text[1:]))
 
 
 def _is_wildcard(node: Any) -> bool:
@@ -124,7 +139,9 @@ def compile_expression(source: str) -> Expression:
             compiled = jsonpath_parse(body)
         except Exception as error:  # noqa: BLE001 - jsonpath-ng raises many kinds; all mean "invalid"
             raise InvalidExpression(f"Invalid JSONPath {source!r}: {error}") from error
-        return Expression(source, kind, body, compiled, _root_step(compiled, body))
+        return Expression(
+            source, kind, body, compiled, _root_step(compiled, body), _member_names(body)
+        )
     if kind == "xpath":
         try:
             compiled = etree.XPath(body)
@@ -181,6 +198,13 @@ def _jsonpath_matches(expr: Expression, message: Message, one_message: bool) -> 
     doc = message.json
     if doc is NOT_PARSED:
         return []
+    members = expr.members
+    if members is not None:
+        for name in members:
+            if not isinstance(doc, dict) or name not in doc:
+                return []
+            doc = doc[name]
+        return [doc]
     if expr.root_step != "member":
         doc = doc if (one_message and isinstance(doc, list)) else [doc]
     return [match.value for match in expr.compiled.find(doc)]

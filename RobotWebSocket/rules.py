@@ -17,9 +17,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from assertionengine import AssertionOperator
+
 from .errors import InvalidArgument
 from .extraction import Expression, compile_expression, message_matches
-from .history import Message
+from .history import NOT_PARSED, Message
 from .query import Query
 
 Kind = Literal["ignore", "reply", "heartbeat"]
@@ -93,8 +95,20 @@ class Rule:
     used: int = 0
     active: bool = True
 
+    def __post_init__(self) -> None:
+        self.needles = _needles(self.query)
+
     def applies_to(self, message: Message) -> bool:
         assert self.query is not None
+        needles = self.needles
+        if needles and message.document is NOT_PARSED:
+            # The cheap check first: a JSON text with no backslash holds its member names
+            # and string values verbatim, so a message that lacks one cannot match.
+            data = message.data
+            if isinstance(data, str) and "\\" not in data:
+                for needle in needles:
+                    if needle not in data:
+                        return False
         return self.query.judge_one(message)
 
     def describe(self) -> str:
@@ -102,6 +116,36 @@ class Rule:
             return f"{self.id} heartbeat every {self.interval:g} s"
         assert self.query is not None
         return f"{self.id} {self.kind} {self.query.describe()}"
+
+
+_VERBATIM = re.compile(r"[A-Za-z0-9 _.:-]+")
+
+
+def _needles(query: Query | None) -> tuple[str, ...]:
+    """Text that a plain JSON message must contain for ``query`` to match it: the member
+    names of a member path, and the expected string of an ``==``."""
+    expression = query.expression if query is not None else None
+    if query is None or expression is None or expression.members is None:
+        return ()
+    needles = [json.dumps(name) for name in expression.members]
+    expected = query.expected
+    if (
+        query.operator is AssertionOperator["=="]
+        and isinstance(expected, str)
+        and _VERBATIM.fullmatch(expected)
+        and not _is_json(expected)
+    ):
+        needles.append(expected)
+    return tuple(n for n in needles if _VERBATIM.fullmatch(n.strip('"')))
+
+
+def _is_json(text: str) -> bool:
+    """Whether ``text`` reads as JSON (then ``expected`` is compared as that value)."""
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
 
 
 @dataclass
