@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import Future
 from datetime import timedelta
 from typing import Any
 
@@ -12,9 +14,11 @@ from ..deadline import Deadline
 from ..errors import InvalidArgument
 from ..extraction import Extraction
 from ..history import Message
+from ..protocols import ProtocolError
 from ..query import Query
 from ..waiting import Watch
 from .receiving import ReceivingKeywords
+from .sending import Sending
 from .waiting import _failed
 
 
@@ -57,11 +61,10 @@ class ProtocolKeywords(ReceivingKeywords):
                 "has none. Use Send And Receive."
             )
         query = Query.build(expression, assertion_operator, self._plain(expected))
-        frames, pending = self._on_loop(conn.request, self._plain(message))
         deadline = Deadline(self._timeout_or_default(seconds(timeout, "timeout")))
         self._report_dropped(conn)
         before = conn.history.total
-        sending = self._start_send(conn, frames, deadline.remaining())
+        sending, pending = self._start_request(conn, self._plain(message), deadline)
         hit: Extraction | None = None
         watch = Watch(conn.history, deadline, before, _failed(sending.future))
         try:
@@ -76,6 +79,24 @@ class ProtocolKeywords(ReceivingKeywords):
             [m for m in conn.history.since(before) if _is_reply(pending, m)] if hit is None else []
         )
         return self._conclude("Request", conn, query, sending, hit, watch, replies)
+
+    def _start_request(self, conn: Any, message: Any, deadline: Deadline) -> tuple[Sending, Any]:
+        """Hand the request to the loop, which gives it its id and sends it in one step
+        (one wake-up of the loop, not two); the send, and the test that tells its reply."""
+        if not conn.is_open:
+            raise self._closed_error(conn, "send on")
+        limit = self._timeout_or_default(deadline.remaining())
+        started = time.time()
+        prepared: Future[Any] = Future()
+        future = self._loop.call(conn.request_soon, message, limit, prepared)
+        try:
+            frames, pending = self._loop.wait(prepared)
+        except (ProtocolError, ValueError) as error:
+            raise InvalidArgument(f"Cannot send that document: {error}") from error
+        except BaseException:
+            future.cancel()  # Interrupted (Robot timeout, Ctrl-C): send nothing more.
+            raise
+        return Sending(future, frames, started, limit), pending
 
 
 def _is_reply(pending: Any, message: Message) -> bool:
