@@ -211,8 +211,12 @@ class Connection(Timers):
         """Do what a codec call asked for, in order."""
         for frame in out.send:
             self.write(ws, frame)
-        for received in out.documents:
-            self._arrive(ws, Message(0, time.time(), received.raw, received.document))
+        if out.documents:
+            now, arrive = time.time(), self._arrive
+            for received in out.documents:
+                arrive(ws, Message(0, now, received.raw, received.document))
+        if out.refused is None and not out.ready and out.close is None:
+            return
         session = self._session
         if out.refused is not None:
             if session is not None and not session.done():

@@ -92,7 +92,11 @@ class Receiving:
     def data_received(self, data: bytes) -> None:
         history = self.rws_history
         before = history.total
-        super().data_received(data)  # type: ignore[misc]
+        history.batch(True)
+        try:
+            super().data_received(data)  # type: ignore[misc]
+        finally:
+            history.batch(False)
         if self.rws_sized:
             # Judged over several reads, not one: TCP may hand over the last few bytes of
             # a big message alone, which would look like a read of small messages.

@@ -121,6 +121,10 @@ class History:
         self.dropped = 0
         self._dropped_reported = 0
         self.closed = False
+        #: While the loop parses one read, waiters are woken once, at its end
+        #: (:meth:`batch`), not at every message: each wake-up is a hand-over of the GIL.
+        self._batching = False
+        self._unnotified = False
 
     # -- writer side (the event-loop thread) -------------------------------------------
 
@@ -133,7 +137,10 @@ class History:
                 Message(self.total, time.time() if arrived is None else arrived, data)
             )
             if self._waiters:
-                self._cond.notify_all()
+                if self._batching:
+                    self._unnotified = True
+                else:
+                    self._cond.notify_all()
 
     def append_message(self, message: Message) -> None:
         """Append a message built by the caller; it gets its sequence number here."""
@@ -144,6 +151,18 @@ class History:
             message.seq = self.total
             self._messages.append(message)
             if self._waiters:
+                if self._batching:
+                    self._unnotified = True
+                else:
+                    self._cond.notify_all()
+
+    def batch(self, on: bool) -> None:
+        """Start (``True``) or end a batch of appends; ending it wakes the waiters once if
+        anything arrived."""
+        with self._cond:
+            self._batching = on
+            if not on and self._unnotified:
+                self._unnotified = False
                 self._cond.notify_all()
 
     def close(self) -> None:

@@ -38,7 +38,7 @@ class ProtocolError(ValueError):
     """A document (or ``init``) that the protocol cannot encode; the message says why."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Received:
     """One document for the history, and the raw message(s) it was decoded from."""
 
@@ -46,7 +46,7 @@ class Received:
     raw: Frame
 
 
-@dataclass
+@dataclass(slots=True)
 class Output:
     """What the connection layer does after a codec call, in this order: send ``send``,
     record ``documents``, then fail the handshake (``refused``) or close (``close``)."""

@@ -37,6 +37,9 @@ INIT_KEYS = ("client_id", "username", "password", "keepalive", "clean_session")
 MAX_REMAINING = 268_435_455
 
 
+_json_loads = json.JSONDecoder().decode
+
+
 class MalformedPacket(ValueError):
     """The buffered bytes are not an MQTT packet; the stream cannot be resynchronised."""
 
@@ -64,11 +67,12 @@ def utf8(text: str) -> bytes:
     return struct.pack("!H", len(data)) + data
 
 
-def split_packet(buffer: bytes | bytearray) -> tuple[int, int, bytes, int] | None:
-    """The first whole packet in ``buffer`` as (type, flags, body, size), or ``None`` while it
-    is still incomplete. :class:`MalformedPacket` when its length is not valid."""
+def split_packet(buffer: bytes | bytearray, pos: int = 0) -> tuple[int, int, bytes, int] | None:
+    """The first whole packet in ``buffer`` from ``pos`` as (type, flags, body, end), or
+    ``None`` while it is still incomplete. :class:`MalformedPacket` when its length is not
+    valid."""
     length, multiplier = 0, 1
-    for index in range(1, 5):
+    for index in range(pos + 1, pos + 5):
         if index >= len(buffer):
             return None
         length += (buffer[index] & 0x7F) * multiplier
@@ -80,7 +84,7 @@ def split_packet(buffer: bytes | bytearray) -> tuple[int, int, bytes, int] | Non
     start = index + 1
     if len(buffer) < start + length:
         return None
-    kind, flags = buffer[0] >> 4, buffer[0] & 0x0F
+    kind, flags = buffer[pos] >> 4, buffer[pos] & 0x0F
     return kind, flags, bytes(buffer[start : start + length]), start + length
 
 
@@ -103,23 +107,37 @@ def packet_id(body: bytes, pos: int = 0) -> int:
     return int(struct.unpack_from("!H", body, pos)[0])
 
 
+#: First bytes of a JSON text (the rest is never JSON, so no parse is tried).
+_JSON_STARTS = frozenset(b'{["-0123456789tfn \t\r\n')
+
+
 def decode_payload(payload: bytes) -> Any:
     """JSON when the payload is JSON, else text when it is UTF-8, else the bytes."""
     try:
         text = payload.decode("utf-8")
     except UnicodeDecodeError:
         return payload
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text
+    if payload and payload[0] in _JSON_STARTS:
+        try:
+            return _json_loads(text)
+        except ValueError:
+            pass
+    return text
 
 
 def decode_publish(flags: int, body: bytes) -> dict[str, Any]:
     qos = flags >> 1 & 3
     if qos == 3:
         raise MalformedPacket("PUBLISH with QoS 3")
-    topic, pos = read_string(body, 0)
+    if len(body) < 2:
+        raise MalformedPacket("string length is cut short")
+    pos = 2 + (body[0] << 8 | body[1])
+    if len(body) < pos:
+        raise MalformedPacket("string is cut short")
+    try:
+        topic = body[2:pos].decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise MalformedPacket(f"string is not UTF-8: {error}") from None
     ident = None
     if qos:
         ident, pos = packet_id(body, pos), pos + 2
@@ -238,49 +256,54 @@ class Mqtt(Codec):
     def receive(self, message: Frame, now: float) -> Output:
         if isinstance(message, str):
             return Output(documents=[undecodable(message, "MQTT is sent in binary messages")])
-        self._buffer += message
+        # Most messages hold whole packets: read them in place; keep only a packet that
+        # goes on in the next message.
+        data = bytes(self._buffer) + message if self._buffer else message
+        self._buffer.clear()
         out = Output()
-        while self._buffer:
+        pos = 0
+        while pos < len(data):
             try:
-                found = split_packet(self._buffer)
+                found = split_packet(data, pos)
             except MalformedPacket as error:
-                out.documents.append(undecodable(bytes(self._buffer), error))
-                self._buffer.clear()
+                out.documents.append(undecodable(data[pos:], error))
                 break
             if found is None:
+                self._buffer += data[pos:]
                 break
-            kind, flags, body, size = found
-            raw = bytes(self._buffer[:size])
-            del self._buffer[:size]
+            kind, flags, body, end = found
+            raw = data if pos == 0 and end == len(data) else data[pos:end]
+            pos = end
             try:
-                out.extend(self._handle(kind, flags, body, raw, now))
+                self._handle(kind, flags, body, raw, out)
             except MalformedPacket as error:
                 out.documents.append(undecodable(raw, f"{PACKET_NAMES.get(kind)}: {error}"))
         return out
 
-    def _handle(self, kind: int, flags: int, body: bytes, raw: bytes, now: float) -> Output:
-        if kind == CONNACK:
-            return self._connack(body, raw)
+    def _handle(self, kind: int, flags: int, body: bytes, raw: bytes, out: Output) -> None:
+        """Add what one packet calls for to ``out``."""
         if kind == PUBLISH:
-            return self._publish(flags, body, raw)
-        if kind == PUBREC:
+            self._publish(flags, body, raw, out)
+        elif kind == CONNACK:
+            out.extend(self._connack(body, raw))
+        elif kind == PUBREC:
             # The second step of our own QoS 2 publish: release it.
-            return Output(send=[packet(PUBREL, 2, struct.pack("!H", packet_id(body)))])
-        if kind == PUBREL:
+            out.send.append(packet(PUBREL, 2, struct.pack("!H", packet_id(body))))
+        elif kind == PUBREL:
             ident = packet_id(body)
             self._receiving.discard(ident)
-            return Output(send=[packet(PUBCOMP, 0, struct.pack("!H", ident))])
-        if kind == PINGRESP:
+            out.send.append(packet(PUBCOMP, 0, struct.pack("!H", ident)))
+        elif kind == PINGRESP:
             self._ping_sent = None
-            return Output()
-        if kind in (PUBACK, PUBCOMP, UNSUBACK):
+        elif kind in (PUBACK, PUBCOMP, UNSUBACK):
             document = {"type": PACKET_NAMES[kind].lower(), "id": packet_id(body)}
-            return Output(documents=[Received(document, raw)])
-        if kind == SUBACK:
+            out.documents.append(Received(document, raw))
+        elif kind == SUBACK:
             document = {"type": "suback", "id": packet_id(body), "granted": list(body[2:])}
-            return Output(documents=[Received(document, raw)])
-        name = PACKET_NAMES.get(kind, f"packet type {kind}")
-        return Output(documents=[undecodable(raw, f"a server does not send {name}")])
+            out.documents.append(Received(document, raw))
+        else:
+            name = PACKET_NAMES.get(kind, f"packet type {kind}")
+            out.documents.append(undecodable(raw, f"a server does not send {name}"))
 
     def _connack(self, body: bytes, raw: bytes) -> Output:
         if len(body) != 2:
@@ -295,19 +318,18 @@ class Mqtt(Codec):
         self.tick_interval = float(self.keepalive) if self.keepalive else None
         return Output(ready=True)
 
-    def _publish(self, flags: int, body: bytes, raw: bytes) -> Output:
+    def _publish(self, flags: int, body: bytes, raw: bytes, out: Output) -> None:
         document = decode_publish(flags, body)
-        ident, out = document["id"], Output()
+        ident = document["id"]
         if document["qos"] == 1:
             out.send.append(packet(PUBACK, 0, struct.pack("!H", ident)))
         elif document["qos"] == 2:
             out.send.append(packet(PUBREC, 0, struct.pack("!H", ident)))
             # A QoS 2 publish is delivered once: a resend before PUBREL is not a new message.
             if ident in self._receiving:
-                return out
+                return
             self._receiving.add(ident)
         out.documents.append(Received(document, raw))
-        return out
 
     def tick(self, now: float) -> Output:
         if self._ping_sent is not None and now - self._ping_sent >= self.keepalive:
