@@ -13,10 +13,14 @@ from typing import Any
 
 from assertionengine import AssertionOperator
 
-from .assertions import check, describe, to_operator
+from .assertions import check, coerce_expected, describe, to_operator
 from .errors import InvalidArgument
 from .extraction import NOTHING, Expression, Extraction, compile_expression, extract
 from .history import Message
+
+_NONE = object()
+_EQUAL = AssertionOperator["=="]
+_QUICK = (_EQUAL, AssertionOperator["!="])
 
 
 @dataclass
@@ -28,9 +32,23 @@ class Query:
     all_matches: bool = False
     message: str | None = None
     formatters: list[Any] | None = None
-    #: The assertion's complaint about the last value judged, for the failure message.
-    complaint: str = field(default="", init=False)
     latest: Extraction = field(default_factory=lambda: NOTHING, init=False)
+    #: The last value judged by the quick path and not accepted: its complaint is only
+    #: worked out if a failure message asks for it.
+    _unexplained: Any = field(default=_NONE, init=False)
+    _complaint: str = field(default="", init=False)
+    #: ``expected`` as compared with text values and with other values (read as JSON).
+    _coerced: dict[bool, Any] = field(default_factory=dict, init=False)
+
+    @property
+    def complaint(self) -> str:
+        """The assertion's complaint about the last value judged, for failure messages."""
+        if self._unexplained is not _NONE:
+            value, self._unexplained = self._unexplained, _NONE
+            self._complaint = check(
+                value, self.operator, self.expected, self.message, self.formatters
+            )[2]
+        return self._complaint
 
     @classmethod
     def build(
@@ -76,10 +94,23 @@ class Query:
         self.latest = extraction
         if not extraction.found:
             return False
+        value = extraction.value
+        if self.operator in _QUICK and not self.formatters:
+            # Equality is judged here, and AssertionEngine (slow, for a wait that judges
+            # every message of a burst) only words the complaint when one is shown.
+            text = isinstance(value, (str, bytes))
+            if text not in self._coerced:
+                self._coerced[text] = coerce_expected(value, self.operator, self.expected)
+            equal = bool(value == self._coerced[text])
+            if equal is (self.operator is _EQUAL):
+                self._unexplained, self._complaint = _NONE, ""
+                return True
+            self._unexplained = value
+            return False
         holds, value, complaint = check(
-            extraction.value, self.operator, self.expected, self.message, self.formatters
+            value, self.operator, self.expected, self.message, self.formatters
         )
-        self.complaint = complaint
+        self._unexplained, self._complaint = _NONE, complaint
         if holds:
             extraction.value = value
         return holds

@@ -59,3 +59,23 @@ def test_formatters_apply_to_strings_and_the_formatted_value_is_returned():
     assert check(42, AssertionOperator["=="], "42", formatters=funcs)[0]  # not a string: untouched
     with pytest.raises(InvalidArgument, match="Unknown assertion formatter 'shout'"):
         formatter_functions(["shout"])
+
+
+def test_equality_is_judged_quickly_and_the_complaint_worded_only_when_asked(monkeypatch):
+    """A wait judges every message of a burst: == and != skip AssertionEngine, which only
+    words the complaint a failure message shows."""
+    from RobotWebSocket import query as query_module
+    from RobotWebSocket.extraction import Extraction
+    from RobotWebSocket.query import Query
+
+    calls = []
+    real_check = query_module.check
+    monkeypatch.setattr(query_module, "check", lambda *a: calls.append(a) or real_check(*a))
+    equal = Query.build("$.n", "==", "3")
+    assert [equal.accept(Extraction(True, n)) for n in (1, 2, 3)] == [False, False, True]
+    unequal = Query.build("$.s", "!=", "x")
+    assert [unequal.accept(Extraction(True, s)) for s in ("x", "y")] == [False, True]
+    assert calls == []
+    assert equal.accept(Extraction(True, 2)) is False
+    assert equal.complaint == "'2' (int) should be '3' (int)"
+    assert len(calls) == 1
