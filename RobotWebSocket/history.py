@@ -121,10 +121,11 @@ class History:
         self.dropped = 0
         self._dropped_reported = 0
         self.closed = False
-        #: While the loop parses one read, waiters are woken once, at its end
-        #: (:meth:`batch`), not at every message: each wake-up is a hand-over of the GIL.
+        #: While the loop parses one read, its messages are appended together at its end
+        #: (:meth:`batch`), under one lock and with one wake-up of the waiters: each
+        #: wake-up is a hand-over of the GIL.
         self._batching = False
-        self._unnotified = False
+        self._held: list[Message] = []
 
     # -- writer side (the event-loop thread) -------------------------------------------
 
@@ -137,32 +138,41 @@ class History:
                 Message(self.total, time.time() if arrived is None else arrived, data)
             )
             if self._waiters:
-                if self._batching:
-                    self._unnotified = True
-                else:
-                    self._cond.notify_all()
+                self._cond.notify_all()
 
     def append_message(self, message: Message) -> None:
-        """Append a message built by the caller; it gets its sequence number here."""
+        """Append a message built by the caller; it gets its sequence number here. During a
+        batch it is held back and appended with the batch's others, under one lock."""
+        if self._batching:
+            self._held.append(message)
+            return
         with self._cond:
-            self.total += 1
-            if len(self._messages) == self.maxlen:
-                self.dropped += 1
-            message.seq = self.total
-            self._messages.append(message)
+            self._append(message)
             if self._waiters:
-                if self._batching:
-                    self._unnotified = True
-                else:
-                    self._cond.notify_all()
+                self._cond.notify_all()
+
+    def _append(self, message: Message) -> None:
+        self.total += 1
+        if len(self._messages) == self.maxlen:
+            self.dropped += 1
+        message.seq = self.total
+        self._messages.append(message)
 
     def batch(self, on: bool) -> None:
-        """Start (``True``) or end a batch of appends; ending it wakes the waiters once if
-        anything arrived."""
+        """Start (``True``) or end a batch of appends (the messages parsed from one socket
+        read, by the loop thread only): ending it appends them and wakes the waiters once."""
+        if on:
+            self._batching = True
+            return
+        self._batching = False
+        held = self._held
+        if not held:
+            return
         with self._cond:
-            self._batching = on
-            if not on and self._unnotified:
-                self._unnotified = False
+            for message in held:
+                self._append(message)
+            held.clear()
+            if self._waiters:
                 self._cond.notify_all()
 
     def close(self) -> None:
