@@ -91,3 +91,29 @@ def test_xml_is_parsed_safely():
 def test_size_counts_utf8_bytes():
     assert Message(1, 0, "ä").size == 2
     assert Message(1, 0, b"\x00\x01").size == 2
+
+
+def test_a_batch_enters_the_history_at_its_end_with_one_wake_up():
+    history = History(10)
+    woken = []
+    seen = threading.Event()
+
+    def waiter():
+        history.wait_for_more(0, 5)
+        woken.append(history.total)
+        seen.set()
+
+    thread = threading.Thread(target=waiter)
+    thread.start()
+    limit = time.monotonic() + 5
+    while not history._waiters and time.monotonic() < limit:  # until the waiter waits
+        time.sleep(0.001)
+    history.batch(True)
+    for n in range(3):
+        history.append_message(Message(0, 0.0, f"m{n}"))
+    assert history.total == 0 and not seen.is_set()  # held back until the read is parsed
+    history.batch(False)
+    assert seen.wait(5)
+    thread.join(5)
+    assert woken == [3]
+    assert [m.seq for m in history.all()] == [1, 2, 3]
