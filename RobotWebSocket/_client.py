@@ -300,6 +300,7 @@ class Connection(Timers):
             frames, pending = self.request(message)
         except BaseException as error:
             prepared.set_exception(error)
+            self.history.poke()  # The keyword waits for replies: it must learn of this now.
             raise
         prepared.set_result((frames, pending))
         return self.send_soon(frames, timeout)

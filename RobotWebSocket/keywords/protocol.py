@@ -64,14 +64,27 @@ class ProtocolKeywords(ReceivingKeywords):
         deadline = Deadline(self._timeout_or_default(seconds(timeout, "timeout")))
         self._report_dropped(conn)
         before = conn.history.total
-        sending, pending = self._start_request(conn, self._plain(message), deadline)
+        if not conn.is_open:
+            raise self._closed_error(conn, "send on")
+        limit = self._timeout_or_default(deadline.remaining())
+        # The loop gives the request its id and sends it in one step; this thread does not
+        # wait for that step but for the reply, and learns the reply's test (``prepared``)
+        # by the time a message arrives: one wake-up of each thread, not two.
+        prepared: Future[Any] = Future()
+        sending = Sending(
+            self._loop.call(conn.request_soon, self._plain(message), limit, prepared),
+            [],
+            time.time(),
+            limit,
+        )
         hit: Extraction | None = None
         watch = Watch(conn.history, deadline, before, _failed(sending.future))
         try:
             for new in watch:
-                hit = _first_reply(new, pending, query)
+                hit = _first_reply(new, self._prepared(prepared)[1], query)
                 if hit is not None:
                     break
+            sending.frames, pending = self._prepared(prepared)
         except BaseException:
             sending.future.cancel()
             raise
@@ -80,23 +93,13 @@ class ProtocolKeywords(ReceivingKeywords):
         )
         return self._conclude("Request", conn, query, sending, hit, watch, replies)
 
-    def _start_request(self, conn: Any, message: Any, deadline: Deadline) -> tuple[Sending, Any]:
-        """Hand the request to the loop, which gives it its id and sends it in one step
-        (one wake-up of the loop, not two); the send, and the test that tells its reply."""
-        if not conn.is_open:
-            raise self._closed_error(conn, "send on")
-        limit = self._timeout_or_default(deadline.remaining())
-        started = time.time()
-        prepared: Future[Any] = Future()
-        future = self._loop.call(conn.request_soon, message, limit, prepared)
+    def _prepared(self, prepared: Future[Any]) -> tuple[list[Any], Any]:
+        """The request's frames and reply test, once the loop has made them; a document the
+        protocol cannot encode is the user's error."""
         try:
-            frames, pending = self._loop.wait(prepared)
+            return self._loop.wait(prepared)  # type: ignore[no-any-return]
         except (ProtocolError, ValueError) as error:
             raise InvalidArgument(f"Cannot send that document: {error}") from error
-        except BaseException:
-            future.cancel()  # Interrupted (Robot timeout, Ctrl-C): send nothing more.
-            raise
-        return Sending(future, frames, started, limit), pending
 
 
 def _is_reply(pending: Any, message: Message) -> bool:
