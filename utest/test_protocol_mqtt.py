@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from RobotWebSocket.protocols import ProtocolError, codec_class
-from RobotWebSocket.protocols.mqtt import (
-    Mqtt,
+from RobotWebSocket.protocols.mqtt import Mqtt
+from RobotWebSocket.protocols.mqtt_packets import (
     decode_payload,
     packet,
     remaining_length,
