@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from typing import Any
 
 from websockets.protocol import State
@@ -14,17 +15,14 @@ from .rules import Rule
 class Timers:
     """Mixed into :class:`~RobotWebSocket._client.Connection`; runs on the loop only."""
 
+    # What the timers use of the connection they are mixed into.
     ws: Any
     codec: Any
     rulesets: list[Any]
     events: Any
     _timers: dict[str, asyncio.TimerHandle]
-
-    def auto_send(self, ws: Any, rule: Rule, text: str) -> None:
-        raise NotImplementedError
-
-    def _carry_out(self, ws: Any, out: Any) -> None:
-        raise NotImplementedError
+    auto_send: Callable[[Any, Rule, str], None]
+    _carry_out: Callable[[Any, Any], None]
 
     def start_heartbeats(self, only: Rule | None = None) -> None:
         """Schedule the heartbeats of this name (or just ``only``), each first firing an
