@@ -14,7 +14,6 @@ from ..deadline import Deadline
 from ..errors import InvalidArgument
 from ..extraction import Extraction
 from ..history import Message
-from ..protocols import ProtocolError
 from ..query import Query
 from ..waiting import Watch
 from .receiving import ReceivingKeywords
@@ -81,10 +80,10 @@ class ProtocolKeywords(ReceivingKeywords):
         watch = Watch(conn.history, deadline, before, _failed(sending.future))
         try:
             for new in watch:
-                hit = _first_reply(new, self._prepared(prepared)[1], query)
+                hit = _first_reply(new, self._codec_result(prepared)[1], query)
                 if hit is not None:
                     break
-            sending.frames, pending = self._prepared(prepared)
+            sending.frames, pending = self._codec_result(prepared)
         except BaseException:
             sending.future.cancel()
             raise
@@ -92,14 +91,6 @@ class ProtocolKeywords(ReceivingKeywords):
             [m for m in conn.history.since(before) if _is_reply(pending, m)] if hit is None else []
         )
         return self._conclude("Request", conn, query, sending, hit, watch, replies)
-
-    def _prepared(self, prepared: Future[Any]) -> tuple[list[Any], Any]:
-        """The request's frames and reply test, once the loop has made them; a document the
-        protocol cannot encode is the user's error."""
-        try:
-            return self._loop.wait(prepared)  # type: ignore[no-any-return]
-        except (ProtocolError, ValueError) as error:
-            raise InvalidArgument(f"Cannot send that document: {error}") from error
 
 
 def _is_reply(pending: Any, message: Message) -> bool:

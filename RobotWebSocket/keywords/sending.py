@@ -99,10 +99,14 @@ class SendingKeywords(ConnectionKeywords):
         return self._on_loop(conn.encode, message)
 
     def _on_loop(self, function: Any, *args: Any) -> Any:
-        """Run a codec call on the loop (codecs keep state the loop also uses); a document
-        the protocol cannot encode is the user's error."""
+        """Run a codec call on the loop (codecs keep state the loop also uses)."""
+        return self._codec_result(self._loop.call(function, *args))
+
+    def _codec_result(self, future: Future[Any]) -> Any:
+        """What a codec call on the loop gave; a document the protocol cannot encode is
+        the user's error."""
         try:
-            return self._loop.wait(self._loop.call(function, *args))
+            return self._loop.wait(future)
         except (ProtocolError, ValueError) as error:
             raise InvalidArgument(f"Cannot send that document: {error}") from error
 
