@@ -6,17 +6,23 @@ from datetime import timedelta
 from typing import Any
 
 from robot.api.deco import not_keyword
+from robotlibcore import DynamicCore
 
 from ._docs import LIBRARY_DOC
 from ._loop import register_closer
 from ._version import __version__
 from .arguments import positive_int, seconds
+from .keywords.base import Context
+from .keywords.connection import ConnectionKeywords
 from .keywords.conversation import ConversationKeywords
 from .keywords.history import HistoryKeywords
 from .keywords.mock import MockKeywords
 from .keywords.protocol import ProtocolKeywords
+from .keywords.receiving import ReceivingKeywords
 from .keywords.rules import RuleKeywords
+from .keywords.sending import Sender, SendingKeywords
 from .keywords.validation import ValidationKeywords
+from .keywords.waiting import Waits
 
 __all__ = ["RobotWebSocket", "__version__"]
 
@@ -26,21 +32,14 @@ class _SuiteListener:
 
     ROBOT_LISTENER_API_VERSION = 3
 
-    def __init__(self, library: RobotWebSocket) -> None:
-        self.library = library
+    def __init__(self, context: Context) -> None:
+        self.context = context
 
     def end_suite(self, data: Any, result: Any) -> None:
-        self.library._close_owned_by(result.id)
+        self.context.close_owned_by(result.id)
 
 
-class RobotWebSocket(
-    MockKeywords,
-    ConversationKeywords,
-    ProtocolKeywords,
-    RuleKeywords,
-    HistoryKeywords,
-    ValidationKeywords,
-):
+class RobotWebSocket(DynamicCore):
     __doc__ = LIBRARY_DOC
 
     ROBOT_LIBRARY_SCOPE = "GLOBAL"
@@ -65,14 +64,34 @@ class RobotWebSocket(
         Example:
         | Library | RobotWebSocket | timeout=5s | connect_timeout=10s | buffer_size=100000 |
         """
-        super().__init__(
+        context = Context(
             timeout=seconds(timeout, "timeout", allow_none=False) or 0.0,
             connect_timeout=seconds(connect_timeout, "connect_timeout", allow_none=False) or 0.0,
             buffer_size=positive_int(buffer_size, "buffer_size"),
             log_max_length=positive_int(log_max_length, "log_max_length"),
         )
-        self.ROBOT_LIBRARY_LISTENER = _SuiteListener(self)
-        register_closer(self._close_all_async)
+        # Each concern is one component holding the context; the two helpers are given to
+        # the components whose keywords send (Sender) and wait (Waits).
+        connections = ConnectionKeywords(context)
+        sender = Sender(context, connections.connect)
+        waits = Waits(context, sender)
+        self._context = context
+        self.ROBOT_LIBRARY_LISTENER = _SuiteListener(context)
+        DynamicCore.__init__(
+            self,
+            [
+                connections,
+                SendingKeywords(context, sender),
+                ReceivingKeywords(context, sender, waits),
+                RuleKeywords(context),
+                ProtocolKeywords(context, sender, waits),
+                MockKeywords(context),
+                ConversationKeywords(context),
+                HistoryKeywords(context),
+                ValidationKeywords(context),
+            ],
+        )
+        register_closer(context.close_at_exit)
 
     @not_keyword
     def close(self) -> None:

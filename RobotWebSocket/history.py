@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections import deque
 from itertools import islice
 from typing import Any
@@ -128,17 +127,6 @@ class History:
         self._held: list[Message] = []
 
     # -- writer side (the event-loop thread) -------------------------------------------
-
-    def append(self, data: str | bytes, arrived: float | None = None) -> None:
-        with self._cond:
-            self.total += 1
-            if len(self._messages) == self.maxlen:
-                self.dropped += 1
-            self._messages.append(
-                Message(self.total, time.time() if arrived is None else arrived, data)
-            )
-            if self._waiters:
-                self._cond.notify_all()
 
     def append_message(self, message: Message) -> None:
         """Append a message built by the caller; it gets its sequence number here. During a

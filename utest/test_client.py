@@ -94,7 +94,7 @@ def test_too_many_fragments_close_with_1009(srv: InProcessServer, lib: RobotWebS
 
 
 def _write_now(lib: RobotWebSocket, url: str, data: Any) -> bool:
-    ws = lib._connections[url].ws
+    ws = lib._context.registry.get(url).connection.ws
     assert isinstance(ws, _Client)
 
     async def write() -> bool:
@@ -147,6 +147,6 @@ def test_reads_are_sized_to_the_messages(
     url = srv.url(path)
     lib.connect(url, compression=False)
     lib.get_message_count(url, assertion_operator="==", expected=count)
-    ws = lib._connections[url].ws
+    ws = lib._context.registry.get(url).connection.ws
     assert ws is not None and ws.rws_sized
     assert ws.transport.max_size == size  # type: ignore[attr-defined]

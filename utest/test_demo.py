@@ -62,7 +62,7 @@ def test_an_unknown_path_is_refused_with_404_when_connecting(lib, demo):
         lib.connect(f"{demo}/typo")
     assert "404" in str(failure.value)
     assert f"{demo}/typo" in str(failure.value)
-    assert f"{demo}/typo" not in lib._connections
+    assert lib._context.registry.find(f"{demo}/typo") is None
 
 
 @pytest.mark.parametrize("path", ["/echo", "/echo?userId=1", "/echo/sub/path"])

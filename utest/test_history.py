@@ -9,7 +9,7 @@ from RobotWebSocket.history import NOT_PARSED, History, Message
 def test_messages_keep_arrival_order_and_sequence_numbers():
     history = History(10)
     for n in range(5):
-        history.append(f"m{n}")
+        history.append_message(Message(0, time.time(), f"m{n}"))
     assert [m.seq for m in history.all()] == [1, 2, 3, 4, 5]
     assert [m.data for m in history.last(2)] == ["m3", "m4"]
     assert [m.data for m in history.since(3)] == ["m3", "m4"]
@@ -19,29 +19,29 @@ def test_messages_keep_arrival_order_and_sequence_numbers():
 def test_oldest_are_dropped_past_maxlen_and_reported_once():
     history = History(3)
     for n in range(7):
-        history.append(str(n))
+        history.append_message(Message(0, time.time(), str(n)))
     assert [m.data for m in history.all()] == ["4", "5", "6"]
     assert history.dropped == 4
     assert history.take_dropped() == 4
     assert history.take_dropped() == 0
-    history.append("7")
+    history.append_message(Message(0, time.time(), "7"))
     assert history.take_dropped() == 1
 
 
 def test_since_an_old_sequence_returns_what_is_kept():
     history = History(2)
     for n in range(5):
-        history.append(str(n))
+        history.append_message(Message(0, time.time(), str(n)))
     assert [m.data for m in history.since(0)] == ["3", "4"]
 
 
 def test_clear_returns_the_number_removed_and_sequence_goes_on():
     history = History()
-    history.append("a")
-    history.append("b")
+    history.append_message(Message(0, time.time(), "a"))
+    history.append_message(Message(0, time.time(), "b"))
     assert history.clear() == 2
     assert len(history) == 0
-    history.append("c")
+    history.append_message(Message(0, time.time(), "c"))
     assert history.all()[0].seq == 3
 
 
@@ -52,7 +52,7 @@ def test_buffer_size_must_be_positive():
 
 def test_wait_for_more_wakes_on_append_from_another_thread():
     history = History()
-    timer = threading.Timer(0.05, history.append, args=("late",))
+    timer = threading.Timer(0.05, history.append_message, args=(Message(0, time.time(), "late"),))
     timer.start()
     assert history.wait_for_more(0, 5) is True
     assert history.total == 1

@@ -1,6 +1,7 @@
 """The keyword methods driven from Python against the in-process server."""
 
 import json
+import time
 
 import pytest
 
@@ -14,6 +15,7 @@ from RobotWebSocket.errors import (
     InvalidExpression,
     ReceiveFailed,
 )
+from RobotWebSocket.history import Message
 
 
 def test_names_are_urls_with_query_strings_or_aliases(lib, server):
@@ -141,17 +143,19 @@ def test_receive_until_without_send_judges_a_message_that_arrived_between_iterat
     arriving in that gap was never judged."""
     url = server.url("/silent")
     lib.connect(url)
-    real_wait = lib._wait
+    waits = lib.keywords["receive_until"].__self__._waits
+    real_wait = waits.wait
     calls = []
 
     def wait_then_arrive(conn, query, deadline, after=None, sending=None):
         result = real_wait(conn, query, deadline, after=after, sending=sending)
         if not calls:
-            conn.history.append('{"status": "done"}')  # lands after the first wait gave up
+            # Lands after the first wait gave up.
+            conn.history.append_message(Message(0, time.time(), '{"status": "done"}'))
         calls.append(after)
         return result
 
-    monkeypatch.setattr(lib, "_wait", wait_then_arrive)
+    monkeypatch.setattr(waits, "wait", wait_then_arrive)
     assert (
         lib.receive_until(url, "$.status", "==", "done", max_iterations=2, interval=0.1) == "done"
     )

@@ -248,12 +248,12 @@ def test_a_server_is_stopped_when_the_suite_that_started_it_ends(
     lib: RobotWebSocket, clients: ExitStack
 ) -> None:
     url = lib.start_mock_server(alias="suite")
-    lib._servers["suite"].owner = "s1-s2"
+    lib._context.registry.find("suite").server.owner = "s1-s2"
     client = _client(clients, url)
     name = lib.wait_for_client("suite")
-    lib._close_owned_by("s1-s3")
+    lib._context.close_owned_by("s1-s3")
     assert lib.get_connection_info(name)["state"] == "open"
-    lib._close_owned_by("s1")
+    lib._context.close_owned_by("s1")
     with pytest.raises(ConnectionClosed):
         client.recv(timeout=2)
     assert client.close_code == 1001

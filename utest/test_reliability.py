@@ -129,6 +129,6 @@ def test_bad_input_leaves_no_connection_or_thread_behind(server):
     for call in bad_calls:
         with pytest.raises(WebSocketError):
             call()
-    assert set(library._connections) == {"warm"}
+    assert {e.name for e in library._context.registry.entries()} == {"warm"}
     assert threading.active_count() == threads
     library.close()

@@ -43,7 +43,7 @@ def lib_on(request: pytest.FixtureRequest) -> Iterator[RobotWebSocket]:
     """The library on its own loop thread, forced onto one selector."""
     loop_thread = LoopThread(getattr(selectors, request.param))
     library = RobotWebSocket(timeout=20)
-    library._loop = loop_thread
+    library._context.loop = loop_thread
     yield library
     library.close()
     loop_thread.shutdown()
@@ -77,5 +77,5 @@ def test_the_installed_websockets_names_its_fragmented_send_future(
     exist or the check would be skipped silently."""
     url = srv.url("/sink")
     lib.connect(url)
-    ws = lib._connections[url].ws
+    ws = lib._context.registry.get(url).connection.ws
     assert any(hasattr(ws, name) for name in _FRAGMENTING)

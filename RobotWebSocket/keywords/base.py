@@ -1,4 +1,6 @@
-"""State shared by the keyword classes: the connection registry, settings, and logging.
+"""What the keyword components share: one :class:`Context` (the settings, the loop, the
+registry of named connections, masking and logging) and :class:`Component`, the short names
+each component uses for it.
 
 Logging happens here, on Robot's thread, and only here: the loop thread records, keywords
 write (Robot drops log calls made from other threads).
@@ -15,10 +17,11 @@ from robot.output.loglevel import LEVELS
 from robot.running.context import EXECUTION_CONTEXTS
 
 from .._client import Connection
-from .._loop import LOOP
-from ..errors import ConnectionNotFound
+from .._loop import LOOP, LoopThread
+from ..errors import ConnectionClosed
 from ..formatting import Highlight, Row, html_table
-from ..masking import is_secret, mask_text, mask_url
+from ..masking import mask_text, reveal
+from ..registry import Entry, Registry, close_entries
 from ..rules import RuleSet
 
 #: At the default log level a receiving keyword shows at most this many of the messages it
@@ -28,69 +31,116 @@ LOG_WINDOW = 10
 #: At ``--loglevel DEBUG``, the most messages one log entry shows (the newest).
 DEBUG_WINDOW = 1000
 
+#: Longest a mock server stops for when its suite ends or at `Disconnect All`.
+STOP_LIMIT = 5.0
+
 Level = Literal["TRACE", "DEBUG", "INFO", "WARN"]
 
 
-class LibraryBase:
+class Context:
+    """One per library instance, shared by all its components."""
+
     def __init__(
         self, timeout: float, connect_timeout: float, buffer_size: int, log_max_length: int
     ) -> None:
-        self._timeout = timeout
-        self._connect_timeout = connect_timeout
-        self._buffer_size = buffer_size
-        self._log_max_length = log_max_length
-        self._connections: dict[str, Connection] = {}
-        #: Message rules by connection (or mock server) name; they outlive connections.
-        self._rules: dict[str, RuleSet] = {}
-        self._secrets: list[str] = []
-        self._formatters: dict[str, list[Any]] = {}
-        self._loop = LOOP
+        self.timeout = timeout
+        self.connect_timeout = connect_timeout
+        self.buffer_size = buffer_size
+        self.log_max_length = log_max_length
+        self.secrets: list[str] = []
+        self.formatters: dict[str, list[Any]] = {}
+        self.loop: LoopThread = LOOP
+        self.registry = Registry(self.show)
 
-    # -- the registry ------------------------------------------------------------------------
+    def timeout_or_default(self, value: float | None) -> float:
+        return self.timeout if value is None else value
 
-    def _get(self, name: Any) -> Connection:
-        connection = self._connections.get(name) if isinstance(name, str) else None
-        if connection is None:
-            names = (
-                ", ".join(self._show(n) for n, c in self._connections.items() if c.is_open)
-                or "none"
-            )
-            raise ConnectionNotFound(
-                f"No connection named '{self._show(mask_url(str(name)))}'. "
-                f"Open connections: {names}."
-            )
-        return connection
+    def suite_id(self) -> str | None:
+        """The suite running now (what it opens is closed when it ends)."""
+        context = EXECUTION_CONTEXTS.current
+        return context.suite.id if context is not None else None
 
-    def _timeout_or_default(self, value: float | None) -> float:
-        return self._timeout if value is None else value
+    # -- closing ------------------------------------------------------------------------------
+
+    def close(self, entries: list[Entry], limit: float, group_limit: float) -> list[Connection]:
+        """Close the live ``entries``: groups first (a mock server stops its clients with
+        1001, within ``group_limit``, and says so in the log), then the connections still
+        open (1000, within ``limit``, at once). Returns those connections."""
+        groups = [e for e in entries if e.connection is None and e.live]
+        if groups and self.loop.running:
+            self.loop.run(close_entries(groups, 1001, "", group_limit))
+            for group in groups:
+                note = group.closed_note(1001, "")
+                if note:
+                    self.log(note)
+        open_ones = [e for e in entries if e.connection is not None and e.live]
+        closing = [e.connection for e in open_ones if e.connection is not None]
+        for conn in closing:
+            conn.closed_by_us = True
+        if open_ones and self.loop.running:
+            self.loop.run(close_entries(open_ones, 1000, "", limit))
+        return closing
+
+    def close_owned_by(self, suite_id: str) -> None:
+        """Close what was opened while suite ``suite_id`` (or a child of it) ran."""
+        owned = [
+            e
+            for e in self.registry.entries()
+            if e.owner is not None and (e.owner == suite_id or e.owner.startswith(suite_id + "-"))
+        ]
+        limit = min(self.timeout, STOP_LIMIT)
+        self.close(owned, limit, limit)
+
+    async def close_at_exit(self) -> None:
+        """Close everything, on the loop, as the interpreter exits (nothing is logged)."""
+        entries = self.registry.snapshot()
+        await close_entries([e for e in entries if e.connection is None and e.live], 1001, "", 2.0)
+        await close_entries(
+            [e for e in entries if e.connection is not None and e.live], 1000, "", 2.0
+        )
+
+    def closed_error(self, conn: Connection, action: str) -> ConnectionClosed:
+        code = conn.close_code
+        if code is None and conn.ws is not None:
+            code = conn.ws.close_code
+        reason = conn.close_reason or ""
+        return ConnectionClosed(
+            f"Cannot {action} '{self.show(conn.name)}': the connection is closed "
+            f"(close code {code}" + (f", reason '{reason}'" if reason else "") + ")."
+        )
 
     # -- masking -----------------------------------------------------------------------------
 
-    def _remember_secret(self, value: str) -> None:
-        if value and value not in self._secrets:
-            self._secrets.append(value)
-            self._secrets.sort(key=len, reverse=True)
+    def remember_secret(self, value: str) -> None:
+        if value and value not in self.secrets:
+            self.secrets.append(value)
+            self.secrets.sort(key=len, reverse=True)
 
-    def _plain(self, value: Any) -> Any:
-        """The value of a Robot ``Secret`` (remembered, so it is masked from now on)."""
-        if is_secret(value):
-            self._remember_secret(str(value.value))
-            return value.value
-        return value
+    def plain(self, value: Any, nested: bool = False) -> Any:
+        """The value of a Robot ``Secret`` (remembered, so it is masked from now on); with
+        ``nested``, every ``Secret`` in dictionaries and lists too."""
+        if nested and isinstance(value, dict):
+            return {k: self.plain(v, True) for k, v in value.items()}
+        if nested and isinstance(value, (list, tuple)):
+            return [self.plain(v, True) for v in value]
+        text = reveal(value)
+        if text is not value:
+            self.remember_secret(str(text))
+        return text
 
-    def _show(self, text: str) -> str:
+    def show(self, text: str) -> str:
         """``text`` safe for the log: every known secret masked (credential headers, Secret
         values, and URL query tokens, which `Connect` registers)."""
-        return mask_text(text, self._secrets)
+        return mask_text(text, self.secrets)
 
     # -- logging (Robot's thread only) -------------------------------------------------------
 
     @staticmethod
-    def _in_robot() -> bool:
+    def in_robot() -> bool:
         return EXECUTION_CONTEXTS.current is not None
 
     @staticmethod
-    def _logs(level: Level) -> bool:
+    def logs(level: Level) -> bool:
         """Whether Robot keeps messages of ``level``, so that big log entries (a whole
         window, a transcript) are only built when they will be written."""
         context = EXECUTION_CONTEXTS.current
@@ -101,30 +151,30 @@ class LibraryBase:
         except AttributeError:  # Robot's internals moved: log, and let Robot filter.
             return True
 
-    def _log(self, text: str, level: Level = "INFO") -> None:
-        if self._in_robot():
-            logger.write(self._show(text), level)
+    def log(self, text: str, level: Level = "INFO") -> None:
+        if self.in_robot():
+            logger.write(self.show(text), level)
 
-    def _log_html(self, markup: str, level: Level = "INFO") -> None:
-        """Log ``markup``, built from text already masked with :meth:`_show` (masking
+    def log_html(self, markup: str, level: Level = "INFO") -> None:
+        """Log ``markup``, built from text already masked with :meth:`show` (masking
         after escaping would miss a secret that escaping changed, such as ``a&b``)."""
-        if self._in_robot():
+        if self.in_robot():
             logger.write(markup, level, html=True)
 
-    def _table(
+    def table(
         self,
         rows: Sequence[Row],
         highlight: Highlight = None,
         title: str = "",
         failed: bool = False,
     ) -> str:
-        return html_table(rows, self._log_max_length, highlight, title, self._show, failed)
+        return html_table(rows, self.log_max_length, highlight, title, self.show, failed)
 
-    def _warn(self, text: str) -> None:
-        if self._in_robot():
-            logger.warn(self._show(text))
+    def warn(self, text: str) -> None:
+        if self.in_robot():
+            logger.warn(self.show(text))
 
-    def _log_rows(
+    def log_rows(
         self,
         summary: str,
         rows: Sequence[Row],
@@ -134,33 +184,33 @@ class LibraryBase:
         """One log entry: ``summary`` and a table of the messages sent and examined (the
         newest :data:`LOG_WINDOW` at INFO, up to :data:`DEBUG_WINDOW` more at DEBUG);
         ``highlight`` marks the message(s) that matched, in red when ``failed``."""
-        if not self._logs("INFO"):
+        if not self.logs("INFO"):
             return
         shown = rows[-LOG_WINDOW:]
         note = ""
         if len(rows) > len(shown):
             note = f" ({len(shown)} newest of {len(rows)} shown; --loglevel DEBUG shows up to {DEBUG_WINDOW})"
-        self._log_html(
-            self._table(shown, highlight, summary + note, failed)
+        self.log_html(
+            self.table(shown, highlight, summary + note, failed)
             if shown
-            else html.escape(self._show(summary), quote=False)
+            else html.escape(self.show(summary), quote=False)
         )
-        if len(rows) > len(shown) and self._logs("DEBUG"):
-            self._log_html(self._table(rows[-DEBUG_WINDOW:], highlight, summary, failed), "DEBUG")
+        if len(rows) > len(shown) and self.logs("DEBUG"):
+            self.log_html(self.table(rows[-DEBUG_WINDOW:], highlight, summary, failed), "DEBUG")
 
-    def _report_dropped(self, connection: Connection) -> None:
-        """What happened to ``connection`` since the previous keyword read it: messages
-        dropped past ``buffer_size``, and what its rules did. Every keyword that reads a
+    def report_recorded(self, connection: Connection) -> None:
+        """What the loop recorded on ``connection`` since the previous keyword read it: what
+        its rules did, and messages dropped past ``buffer_size``. Every keyword that reads a
         connection calls this first."""
-        self._report_rules(connection)
+        self.report_rules(connection)
         dropped = connection.history.take_dropped()
         if dropped:
-            self._warn(
+            self.warn(
                 f"{dropped} message(s) were dropped from the history of '{connection.name}' "
                 f"because it holds at most buffer_size={connection.history.maxlen} messages."
             )
 
-    def _report_rules(self, connection: Connection) -> None:
+    def report_rules(self, connection: Connection) -> None:
         """One INFO line of what rules did since the previous keyword, each event at DEBUG,
         and a warning for each reply that could not be sent."""
         events = connection.events
@@ -175,14 +225,80 @@ class LibraryBase:
         counts = {kind: sum(1 for k, _ in taken if k == kind) for kind in _EVENT_WORDS}
         parts = [f"{counts[kind]} {word}" for kind, word in _EVENT_WORDS.items() if counts[kind]]
         if parts:
-            self._log(
+            self.log(
                 f"Rules on '{connection.name}' since the previous keyword: {', '.join(parts)}."
             )
         for kind, text in taken:
             if kind == "warn":
-                self._warn(f"'{connection.name}': {text}")
+                self.warn(f"'{connection.name}': {text}")
             else:
-                self._log(text, "DEBUG")
+                self.log(text, "DEBUG")
+
+
+class ContextAware:
+    """What keyword components (and the helpers they share) hold: the library's
+    :class:`Context`, and short names for what keywords use of it most. Components neither
+    inherit from nor know each other; what two of them need is in the context, or in a
+    helper both are given (:class:`~.sending.Sender`, :class:`~.waiting.Waits`)."""
+
+    def __init__(self, context: Context) -> None:
+        self.context = context
+
+    @property
+    def _loop(self) -> LoopThread:
+        return self.context.loop
+
+    @property
+    def _registry(self) -> Registry:
+        return self.context.registry
+
+    @property
+    def _rules(self) -> dict[str, RuleSet]:
+        return self.context.registry.rules
+
+    @property
+    def _formatters(self) -> dict[str, list[Any]]:
+        return self.context.formatters
+
+    @property
+    def _timeout(self) -> float:
+        return self.context.timeout
+
+    def _get(self, name: Any) -> Connection:
+        """The one connection ``name`` stands for; fails, listing the open ones."""
+        connection = self.context.registry.get(name).connection
+        assert connection is not None
+        return connection
+
+    def _timeout_or_default(self, value: float | None) -> float:
+        return self.context.timeout_or_default(value)
+
+    def _plain(self, value: Any) -> Any:
+        return self.context.plain(value)
+
+    def _show(self, text: str) -> str:
+        return self.context.show(text)
+
+    def _log(self, text: str, level: Level = "INFO") -> None:
+        self.context.log(text, level)
+
+    def _warn(self, text: str) -> None:
+        self.context.warn(text)
+
+    def _log_rows(
+        self,
+        summary: str,
+        rows: Sequence[Row],
+        highlight: Highlight = None,
+        failed: bool = False,
+    ) -> None:
+        self.context.log_rows(summary, rows, highlight, failed)
+
+    def _report_recorded(self, connection: Connection) -> None:
+        self.context.report_recorded(connection)
+
+    def _closed_error(self, conn: Connection, action: str) -> ConnectionClosed:
+        return self.context.closed_error(conn, action)
 
 
 _EVENT_WORDS = {

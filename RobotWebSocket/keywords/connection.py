@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from datetime import timedelta
 from typing import Any
 
-from robot.running.context import EXECUTION_CONTEXTS
+from robot.api.deco import keyword
 
 from .._client import Connection
 from ..arguments import (
@@ -23,14 +22,17 @@ from ..errors import ConnectionAlreadyOpen, InvalidArgument, WebSocketError
 from ..history import History
 from ..masking import is_secret, is_sensitive, mask_headers, sensitive_values
 from ..protocols import ProtocolError, codec_class
-from ..rules import RuleSet
+from ..registry import ClientEntry
 from ..waiting import Watch
-from .base import DEBUG_WINDOW, LibraryBase
+from .base import DEBUG_WINDOW, STOP_LIMIT, ContextAware
 
 _DEFAULT_PING = timedelta(seconds=20)
 
 
-class ConnectionKeywords(LibraryBase):
+class ConnectionKeywords(ContextAware):
+    """Connect, Disconnect, Disconnect All, Wait Until Closed, Get Connection Info."""
+
+    @keyword
     def connect(
         self,
         url: str,
@@ -99,8 +101,8 @@ class ConnectionKeywords(LibraryBase):
         else:
             url = check_url(url)
         name = url if alias is None or alias == "" else str(alias)
-        existing = self._connections.get(name)
-        if existing is not None and existing.state != "closed":
+        existing = self._registry.find(name)
+        if existing is not None and existing.live:
             raise ConnectionAlreadyOpen(
                 f"Connection '{self._show(name)}' is already open. Disconnect it first, or "
                 "give another 'alias'."
@@ -108,36 +110,35 @@ class ConnectionKeywords(LibraryBase):
         pairs = check_headers(headers)
         for (header_name, value), raw in zip(pairs, (headers or {}).values(), strict=True):
             if is_sensitive(header_name) or is_secret(raw):
-                self._remember_secret(value)
+                self.context.remember_secret(value)
         protocols = check_subprotocols(subprotocols)
         limit = seconds(timeout, "timeout")
-        limit = self._connect_timeout if limit is None else limit
+        limit = self.context.connect_timeout if limit is None else limit
         options = websocket_options(
             pairs, protocols, compression, max_size, ping_interval, self._timeout, proxy
         )
         if url.startswith("wss://"):
             options["ssl"] = ssl_context(verify, ca_file, client_cert, client_key)
         for query_secret in query_secrets(url):
-            self._remember_secret(query_secret)
+            self.context.remember_secret(query_secret)
         connection = Connection(
             name=name,
             url=url,
             alias=None if name == url else name,
-            history=History(self._buffer_size),
+            history=History(self.context.buffer_size),
             display_url=self._show(url),
             options=options,
-            rulesets=[self._rules.setdefault(name, RuleSet())],
+            rulesets=[self._registry.ruleset(name)],
             codec=codec,
         )
-        context = EXECUTION_CONTEXTS.current
-        connection.owner = context.suite.id if context is not None else None
+        connection.owner = self.context.suite_id()
         try:
             self._loop.run(connection.open(options, limit))
         except BaseException as error:
             raise connect_error(
                 error, connection.display_url, limit, codec and codec.name, self._show
             ) from error
-        self._connections[name] = connection
+        self._registry.add(ClientEntry(connection))
         if url.startswith("wss://") and not verify:
             self._warn(
                 f"Connection '{name}' does not verify the server's certificate (verify=False)."
@@ -170,7 +171,7 @@ class ConnectionKeywords(LibraryBase):
         remembered so that the log never shows them."""
         if protocol in (None, ""):
             return None
-        value = self._reveal(init)
+        value = self.context.plain(init, nested=True)
         if isinstance(value, str) and value.strip()[:1] in ("{", "["):
             try:
                 value = json.loads(value)
@@ -181,19 +182,12 @@ class ConnectionKeywords(LibraryBase):
         except ProtocolError as error:
             raise InvalidArgument(f"Cannot use protocol {protocol!r}: {error}.") from error
         # Masked as headers are: values under credential names, and Robot Secrets (which
-        # _reveal remembered).
+        # plain remembered).
         for secret in sensitive_values(value):
-            self._remember_secret(secret)
+            self.context.remember_secret(secret)
         return codec
 
-    def _reveal(self, value: Any) -> Any:
-        """``value`` with every Robot ``Secret`` in it replaced by its (remembered) value."""
-        if isinstance(value, dict):
-            return {k: self._reveal(v) for k, v in value.items()}
-        if isinstance(value, (list, tuple)):
-            return [self._reveal(v) for v in value]
-        return self._plain(value)
-
+    @keyword
     def disconnect(
         self, connection: str, code: int = 1000, reason: str = "", timeout: timedelta | None = None
     ) -> None:
@@ -231,39 +225,36 @@ class ConnectionKeywords(LibraryBase):
     def _log_transcript(self, conn: Connection) -> None:
         """At DEBUG level, the connection's received messages (the newest
         ``DEBUG_WINDOW``)."""
-        if not self._logs("DEBUG"):
+        if not self.context.logs("DEBUG"):
             return
         messages = conn.history.last(DEBUG_WINDOW)
         if messages:
             total = conn.history.total
             title = f"transcript: {len(messages)} newest of {total} received"
-            self._log_html(
-                self._table([("received", m) for m in messages], None, title),
+            self.context.log_html(
+                self.context.table([("received", m) for m in messages], None, title),
                 "DEBUG",
             )
 
+    @keyword
     def disconnect_all(self, timeout: timedelta | None = None) -> None:
         """Closes every open connection, at once and within ``timeout``; put it in a suite
         teardown.
+
+        Also stops every mock server, closing its clients with 1001.
 
         Example:
         | *** Settings *** |
         | Suite Teardown | `Disconnect All` |
         """
         limit = self._timeout_or_default(seconds(timeout, "timeout"))
-        open_ones = [c for c in self._connections.values() if c.state != "closed"]
-        for conn in self._connections.values():
+        closed = self.context.close(self._registry.entries(), limit, min(limit, STOP_LIMIT))
+        for conn in self._registry.connections():
             conn.closed_by_us = True
-        if open_ones:
-            self._loop.run(self._close_many(open_ones, limit))
-            self._log(f"Disconnected {len(open_ones)} connection(s).")
+        if closed:
+            self._log(f"Disconnected {len(closed)} connection(s).")
 
-    @staticmethod
-    async def _close_many(connections: list[Connection], limit: float) -> None:
-        await asyncio.gather(
-            *(c.close(1000, "", limit) for c in connections), return_exceptions=True
-        )
-
+    @keyword
     def wait_until_closed(
         self, connection: str, timeout: timedelta | None = None
     ) -> dict[str, Any]:
@@ -289,11 +280,12 @@ class ConnectionKeywords(LibraryBase):
                 f"Connection '{self._show(conn.name)}' is still {conn.state} after "
                 f"waiting {deadline.timeout:g} s for it to close (timed out)."
             )
-        self._report_dropped(conn)
+        self._report_recorded(conn)
         result = {"code": conn.close_code, "reason": conn.close_reason or ""}
         self._log(f"Connection '{conn.name}' closed: {result}.")
         return result
 
+    @keyword
     def get_connection_info(self, connection: str) -> dict[str, Any]:
         """Returns a dictionary describing ``connection``.
 
@@ -305,17 +297,23 @@ class ConnectionKeywords(LibraryBase):
         (automatic replies and heartbeats, also counted in ``sent``), ``protocol`` and
         ``session`` (see `Protocols`).
 
+        A mock server's client also has ``path`` (the request path with its query
+        string), ``request_headers`` (credential values masked) and the ``subprotocol``
+        the server selected.
+
         Example:
         | ${info}= | `Get Connection Info` | ${WS} |
         | `Should Be Equal` | ${info}[state] | open |
         | `Should Be Equal` | ${info}[subprotocol] | chat.v2 |
         """
-        conn = self._get(connection)
+        entry = self._registry.get(connection)
+        conn = entry.connection
+        assert conn is not None
         ws = conn.ws
         response = ws.response if ws is not None else None
         headers = {name: value for name, value in response.headers.raw_items()} if response else {}
         state = conn.state
-        return {
+        info = {
             "url": conn.display_url,
             "alias": conn.alias,
             "state": state,
@@ -332,22 +330,5 @@ class ConnectionKeywords(LibraryBase):
             "protocol": conn.codec.name if conn.codec is not None else None,
             "session": conn.codec.session if conn.codec is not None else None,
         }
-
-    # -- lifetime -----------------------------------------------------------------------------
-
-    def _close_owned_by(self, suite_id: str) -> None:
-        """Close connections opened while suite ``suite_id`` (or a child of it) ran."""
-        owned = [
-            c
-            for c in self._connections.values()
-            if c.owner is not None
-            and (c.owner == suite_id or c.owner.startswith(suite_id + "-"))
-            and c.state != "closed"
-        ]
-        for conn in owned:
-            conn.closed_by_us = True
-        if owned and self._loop.running:
-            self._loop.run(self._close_many(owned, min(self._timeout, 5.0)))
-
-    async def _close_all_async(self) -> None:
-        await self._close_many([c for c in self._connections.values() if c.state != "closed"], 2.0)
+        info.update(entry.info())
+        return info

@@ -6,13 +6,15 @@ import json
 from pathlib import Path
 from typing import Any
 
+from robot.api.deco import keyword
+
 from .._client import Connection
 from .._server import request_headers
 from .._version import __version__
 from ..errors import InvalidArgument
 from ..har import conversation
 from ..history import Message
-from .base import LibraryBase
+from .base import ContextAware
 
 
 def _snapshot(conn: Connection) -> dict[str, Any]:
@@ -39,7 +41,10 @@ def _snapshot(conn: Connection) -> dict[str, Any]:
     }
 
 
-class ConversationKeywords(LibraryBase):
+class ConversationKeywords(ContextAware):
+    """Save Conversation."""
+
+    @keyword
     def save_conversation(self, connection: str, path: str) -> str:
         """Writes the conversation of ``connection`` to ``path`` as a HAR 1.2 file and
         returns the path.
@@ -68,7 +73,7 @@ class ConversationKeywords(LibraryBase):
             raise InvalidArgument(
                 f"Connection '{self._show(conn.name)}' never opened: it has no conversation."
             )
-        self._report_dropped(conn)
+        self._report_recorded(conn)
         facts = self._loop.wait(self._loop.call(_snapshot, conn))
         document = conversation(
             facts["url"],

@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from assertionengine import AssertionOperator
+from robot.api.deco import keyword
 
 from ..arguments import seconds
 from ..assertions import check, formatter_functions
@@ -14,12 +15,15 @@ from ..errors import InvalidArgument, ReceiveFailed
 from ..extraction import message_matches
 from ..query import Query
 from ..waiting import MatchCounter, Watch
-from .base import LibraryBase
+from .base import ContextAware
 
 _FORMATTABLE = ("receive", "send_and_receive", "receive_until", "should_not_receive")
 
 
-class HistoryKeywords(LibraryBase):
+class HistoryKeywords(ContextAware):
+    """Get Message Count, Clear Messages, Set Assertion Formatters."""
+
+    @keyword
     def get_message_count(
         self,
         connection: str,
@@ -45,7 +49,7 @@ class HistoryKeywords(LibraryBase):
         conn = self._get(connection)
         query = Query.build(expression, assertion_operator, expected)
         deadline = Deadline(self._timeout_or_default(seconds(timeout, "timeout")))
-        self._report_dropped(conn)
+        self._report_recorded(conn)
         expr = query.expression
         # Each message is judged once, as it arrives: a wait for 200,000 messages must not
         # recount the history at every wake-up.
@@ -73,6 +77,7 @@ class HistoryKeywords(LibraryBase):
             )
         )
 
+    @keyword
     def set_assertion_formatters(self, formatters: dict[str, list[str]]) -> dict[str, list[str]]:
         """Sets AssertionEngine formatters for the assertions of receiving keywords, and
         returns the settings they replace.
@@ -95,11 +100,11 @@ class HistoryKeywords(LibraryBase):
             name.replace("_", " ").title(): [f.__name__.strip("_").replace("_", " ") for f in funcs]
             for name, funcs in self._formatters.items()
         }
-        for keyword, names in formatters.items():
-            key = " ".join(str(keyword).lower().split()).replace(" ", "_")
+        for given, names in formatters.items():
+            key = " ".join(str(given).lower().split()).replace(" ", "_")
             if key not in _FORMATTABLE:
                 raise InvalidArgument(
-                    f"Formatters cannot be set for {keyword!r}: use one of "
+                    f"Formatters cannot be set for {given!r}: use one of "
                     + ", ".join(k.replace("_", " ").title() for k in _FORMATTABLE)
                     + "."
                 )
@@ -111,6 +116,7 @@ class HistoryKeywords(LibraryBase):
         self._log(f"Assertion formatters: {formatters}.")
         return previous
 
+    @keyword
     def clear_messages(self, connection: str) -> int:
         """Removes every message from the history of ``connection`` and returns how many
         were removed. Messages that arrive later are kept as usual.

@@ -1,48 +1,30 @@
-"""Start Mock Server, Wait For Client, Stop Mock Server; and what the other keywords do on a
-mock server's name and its clients."""
+"""Start Mock Server, Wait For Client, Stop Mock Server.
+
+A server and its clients are entries of the registry (:mod:`..registry`): the other
+keywords reach them through it, as any other name.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import http
-import re
 import ssl
 from datetime import timedelta
 from typing import Any
 
-from robot.running.context import EXECUTION_CONTEXTS
+from robot.api.deco import keyword
 
-from .._client import Connection
-from .._server import MockServer, is_mock_client, request_headers
+from .._server import MockServer
 from ..arguments import check_close_code, check_subprotocols, seconds
 from ..deadline import Deadline
 from ..errors import ConnectionFailed, InvalidArgument, WebSocketError
-from ..masking import mask_headers
-from ..rules import RuleSet
-from .rules import RuleKeywords
-from .sending import SendingKeywords
-
-#: Longest a mock server stops for when its suite ends or at `Disconnect All`.
-STOP_LIMIT = 5.0
+from ..registry import MockServerEntry, close_entries
+from .base import ContextAware
 
 
-def _with_note(keyword: Any, note: str) -> str:
-    """The documentation of ``keyword`` with a paragraph about mock servers before its
-    example, indented as the example is (docstrings are dedented from Python 3.13 on)."""
-    doc = keyword.__doc__ or ""
-    match = re.search(r"^([ \t]*)Example:", doc, re.M)
-    if match is None:
-        return doc + "\n\n" + note
-    indent = match.group(1)
-    return doc[: match.start()] + indent + note + "\n\n" + doc[match.start() :]
+class MockKeywords(ContextAware):
+    """Start Mock Server, Wait For Client, Stop Mock Server."""
 
-
-class MockKeywords(RuleKeywords):
-    def __init__(self, **settings: Any) -> None:
-        super().__init__(**settings)
-        #: Mock servers by alias, the stopped ones too, until the alias is started again.
-        self._servers: dict[str, MockServer] = {}
-
+    @keyword
     def start_mock_server(
         self,
         port: int = 0,
@@ -86,27 +68,31 @@ class MockKeywords(RuleKeywords):
         name = str(alias or "")
         if not name:
             raise InvalidArgument("Argument 'alias' must not be empty.")
-        running = self._servers.get(name)
-        if running is not None and not running.stopped:
+        taken = self._registry.find(name)
+        if isinstance(taken, MockServerEntry) and taken.live:
             raise InvalidArgument(
-                f"Mock server '{name}' is already running at {running.url}. "
+                f"Mock server '{name}' is already running at {taken.server.url}. "
                 "Stop it first, or give another 'alias'."
+            )
+        if taken is not None and taken.live:
+            raise InvalidArgument(
+                f"'{self._show(name)}' names an open connection. Disconnect it first, or "
+                "give another 'alias'."
             )
         status = None if reject in (None, "") else self._reject_status(reject)
         context = self._server_ssl(certfile, keyfile)
         if max_size is not None and int(max_size) < 1:
             raise InvalidArgument(f"Argument 'max_size' must be positive, got {max_size!r}.")
-        suite = EXECUTION_CONTEXTS.current
         server = MockServer(
             name,
-            ruleset_for=lambda n: self._rules.setdefault(n, RuleSet()),
-            buffer_size=self._buffer_size,
+            ruleset_for=self._registry.ruleset,
+            buffer_size=self.context.buffer_size,
             subprotocols=check_subprotocols(subprotocols),
             reject=status,
             ssl_context=context,
             max_size=None if max_size is None else int(max_size),
             close_timeout=self._timeout,
-            owner=suite.suite.id if suite is not None else None,
+            owner=self.context.suite_id(),
         )
         try:
             url = self._loop.run(server.start(str(host), int(port)))
@@ -114,7 +100,7 @@ class MockKeywords(RuleKeywords):
             raise ConnectionFailed(
                 f"Cannot start mock server '{name}' on {host}:{port}: {error.strerror or error}."
             ) from error
-        self._servers[name] = server
+        self._registry.add(MockServerEntry(server))
         self._log(
             f"Mock server '{name}' listening at {url}"
             + (f", subprotocols {', '.join(server.subprotocols)}" if server.subprotocols else "")
@@ -150,6 +136,7 @@ class MockKeywords(RuleKeywords):
             raise InvalidArgument(f"Cannot load the TLS files: {error}.") from error
         return context
 
+    @keyword
     def wait_for_client(self, server: str = "mock", timeout: timedelta | None = None) -> str:
         """Waits for the next client of mock server ``server`` not yet returned, and returns
         its connection name (``mock#1``, then ``mock#2``...).
@@ -167,7 +154,7 @@ class MockKeywords(RuleKeywords):
         | ${client}= | `Wait For Client` | timeout=10s |
         | `Receive` | ${client} | $.type | == | hello |
         """
-        mock = self._mock(server)
+        mock = self._mock(server).server
         deadline = Deadline(self._timeout_or_default(seconds(timeout, "timeout")))
         with mock.condition:
             while mock.returned >= len(mock.clients):
@@ -187,8 +174,7 @@ class MockKeywords(RuleKeywords):
                 mock.condition.wait(deadline.slice())
             conn = mock.clients[mock.returned]
             mock.returned += 1
-        self._adopt_clients()
-        info = self._client_info(conn)
+        info = self._registry.get(conn.name).info()
         self._log(
             f"Client '{conn.name}' connected to {info['path']}"
             + (f", subprotocol '{info['subprotocol']}'" if info["subprotocol"] else "")
@@ -196,6 +182,7 @@ class MockKeywords(RuleKeywords):
         )
         return conn.name
 
+    @keyword
     def stop_mock_server(self, server: str = "mock", code: int = 1001, reason: str = "") -> None:
         """Stops mock server ``server``: it stops listening and closes its clients with
         ``code`` and ``reason``.
@@ -213,146 +200,23 @@ class MockKeywords(RuleKeywords):
         | `Stop Mock Server` | | |
         | `Stop Mock Server` | shop | code=1012 | reason=restarting |
         """
-        mock = self._mock(server)
+        entry = self._mock(server)
         close_code = check_close_code(code)
-        if mock.stopped:
-            self._log(f"Mock server '{mock.alias}' is already stopped.")
+        if not entry.live:
+            self._log(f"Mock server '{entry.name}' is already stopped.")
             return
-        self._stop_servers([mock], close_code, str(reason), self._timeout)
-
-    # -- the registry ----------------------------------------------------------------------
-
-    def _mock(self, server: Any) -> MockServer:
-        mock = self._servers.get(server) if isinstance(server, str) else None
-        if mock is None:
-            names = ", ".join(f"'{name}'" for name in self._servers) or "none"
-            raise InvalidArgument(f"No mock server named '{server}'. Mock servers: {names}.")
-        return mock
-
-    def _adopt_clients(self) -> None:
-        """Register the clients that connected since the last call. The loop only appends
-        to a server's list; the registry is changed here, on Robot's thread."""
-        for mock in list(self._servers.values()):
-            with mock.condition:
-                new = mock.clients[mock.adopted :]
-                mock.adopted = len(mock.clients)
-            for conn in new:
-                self._connections[conn.name] = conn
-
-    def _get(self, name: Any) -> Connection:
-        self._adopt_clients()
-        return super()._get(name)
-
-    def _using(self, ruleset: RuleSet) -> list[Connection]:
-        self._adopt_clients()
-        return super()._using(ruleset)
-
-    def _stop_servers(
-        self, servers: list[MockServer], code: int, reason: str, limit: float
-    ) -> None:
-        servers = [s for s in servers if not s.stopped]
-        if not servers or not self._loop.running:
+        if not self._loop.running:
             return
-        self._adopt_clients()
-        self._loop.run(_stop_all(servers, code, reason, limit))
-        for mock in servers:
-            self._log(
-                f"Stopped mock server '{mock.alias}' ({mock.url}); "
-                f"{len(mock.clients)} client(s) closed with code {code}"
-                + (f" ({reason})" if reason else "")
-                + "."
+        self._loop.run(close_entries([entry], close_code, str(reason), self._timeout))
+        self._log(entry.closed_note(close_code, str(reason)))
+
+    def _mock(self, server: Any) -> MockServerEntry:
+        entry = self._registry.find(server)
+        if not isinstance(entry, MockServerEntry):
+            names = ", ".join(
+                f"'{e.name}'" for e in self._registry.entries() if isinstance(e, MockServerEntry)
             )
-
-    # -- other keywords on mock servers and their clients -----------------------------------
-
-    def send(
-        self,
-        connection: str,
-        message: Any,
-        binary: bool = False,
-        headers: dict[str, Any] | None = None,
-        timeout: timedelta | None = None,
-        raw: bool = False,
-    ) -> None:
-        mock = self._servers.get(connection) if isinstance(connection, str) else None
-        if mock is None:
-            super().send(connection, message, binary, headers, timeout, raw)
-            return
-        self._adopt_clients()
-        with mock.condition:
-            clients = [c for c in mock.clients if c.is_open]
-        limit = seconds(timeout, "timeout")
-        value = self._plain(message)
-        for conn in clients:
-            if conn.is_open:  # It may have closed while the others were sent to.
-                self._send_payload(conn, self._frames(conn, value, binary, raw), limit)
-        self._log(f"Sent to {len(clients)} client(s) of mock server '{mock.alias}'.")
-
-    send.__doc__ = _with_note(
-        SendingKeywords.send,
-        "`Send` to a mock server's name sends ``message`` to each of its open clients "
-        "(see `Start Mock Server`).",
-    )
-
-    def _connection_for_send(self, connection: str, headers: dict[str, Any] | None) -> Connection:
-        self._adopt_clients()
-        conn = self._connections.get(connection) if isinstance(connection, str) else None
-        if conn is not None and is_mock_client(conn) and not conn.is_open:
-            # A mock server's client cannot be reopened from this side.
-            raise self._closed_error(conn, "send on")
-        return super()._connection_for_send(connection, headers)
-
-    def get_connection_info(self, connection: str) -> dict[str, Any]:
-        info = super().get_connection_info(connection)
-        conn = self._get(connection)
-        if is_mock_client(conn):
-            info.update(self._client_info(conn))
-        return info
-
-    get_connection_info.__doc__ = _with_note(
-        SendingKeywords.get_connection_info,
-        "A mock server's client also has ``path`` (the request path with its query "
-        "string), ``request_headers`` (credential values masked) and the ``subprotocol`` "
-        "the server selected.",
-    )
-
-    @staticmethod
-    def _client_info(conn: Connection) -> dict[str, Any]:
-        ws = conn.ws
-        request = getattr(ws, "request", None)
-        return {
-            "path": request.path if request is not None else None,
-            "request_headers": mask_headers(dict(request_headers(conn))),
-            "subprotocol": ws.subprotocol if ws is not None else None,
-        }
-
-    # -- lifetime ----------------------------------------------------------------------------
-
-    def disconnect_all(self, timeout: timedelta | None = None) -> None:
-        limit = self._timeout_or_default(seconds(timeout, "timeout"))
-        self._stop_servers(list(self._servers.values()), 1001, "", min(limit, STOP_LIMIT))
-        super().disconnect_all(timeout)
-
-    disconnect_all.__doc__ = _with_note(
-        SendingKeywords.disconnect_all,
-        "Also stops every mock server, closing its clients with 1001.",
-    )
-
-    def _close_owned_by(self, suite_id: str) -> None:
-        owned = [
-            s
-            for s in self._servers.values()
-            if s.owner is not None and (s.owner == suite_id or s.owner.startswith(suite_id + "-"))
-        ]
-        self._stop_servers(owned, 1001, "", min(self._timeout, STOP_LIMIT))
-        super()._close_owned_by(suite_id)
-
-    async def _close_all_async(self) -> None:
-        await _stop_all(list(self._servers.values()), 1001, "", 2.0)
-        await super()._close_all_async()
-
-
-async def _stop_all(servers: list[MockServer], code: int, reason: str, limit: float) -> None:
-    await asyncio.gather(
-        *(s.stop(code, reason, limit) for s in servers if not s.stopped), return_exceptions=True
-    )
+            raise InvalidArgument(
+                f"No mock server named '{server}'. Mock servers: {names or 'none'}."
+            )
+        return entry

@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from assertionengine import AssertionOperator
+from robot.api.deco import keyword
 
 from ..arguments import seconds
 from ..deadline import Deadline
@@ -16,12 +17,20 @@ from ..extraction import Extraction
 from ..history import Message
 from ..query import Query
 from ..waiting import Watch
-from .receiving import ReceivingKeywords
-from .sending import Sending
-from .waiting import _failed
+from .base import Context, ContextAware
+from .sending import Sender, Sending
+from .waiting import Waits, send_failed
 
 
-class ProtocolKeywords(ReceivingKeywords):
+class ProtocolKeywords(ContextAware):
+    """Request."""
+
+    def __init__(self, context: Context, sender: Sender, waits: Waits) -> None:
+        super().__init__(context)
+        self._sender = sender
+        self._waits = waits
+
+    @keyword
     def request(
         self,
         connection: str,
@@ -61,7 +70,7 @@ class ProtocolKeywords(ReceivingKeywords):
             )
         query = Query.build(expression, assertion_operator, self._plain(expected))
         deadline = Deadline(self._timeout_or_default(seconds(timeout, "timeout")))
-        self._report_dropped(conn)
+        self._report_recorded(conn)
         before = conn.history.total
         if not conn.is_open:
             raise self._closed_error(conn, "send on")
@@ -77,20 +86,20 @@ class ProtocolKeywords(ReceivingKeywords):
             limit,
         )
         hit: Extraction | None = None
-        watch = Watch(conn.history, deadline, before, _failed(sending.future))
+        watch = Watch(conn.history, deadline, before, send_failed(sending.future))
         try:
             for new in watch:
-                hit = _first_reply(new, self._codec_result(prepared)[1], query)
+                hit = _first_reply(new, self._sender.codec_result(prepared)[1], query)
                 if hit is not None:
                     break
-            sending.frames, pending = self._codec_result(prepared)
+            sending.frames, pending = self._sender.codec_result(prepared)
         except BaseException:
             sending.future.cancel()
             raise
         replies = (
             [m for m in conn.history.since(before) if _is_reply(pending, m)] if hit is None else []
         )
-        return self._conclude("Request", conn, query, sending, hit, watch, replies)
+        return self._waits.conclude("Request", conn, query, sending, hit, watch, replies)
 
 
 def _is_reply(pending: Any, message: Message) -> bool:

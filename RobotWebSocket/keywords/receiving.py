@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from assertionengine import AssertionOperator
+from robot.api.deco import keyword
 
 from ..arguments import positive_int, seconds
 from ..deadline import Deadline
@@ -13,14 +14,24 @@ from ..errors import ReceiveFailed
 from ..formatting import one_line, value_text
 from ..query import Query
 from ..waiting import Watch
-from .waiting import WaitingKeywords
+from .base import Context, ContextAware
+from .sending import Sender
+from .waiting import Waits
 
 #: What Robot passes for an assertion operator: a known operator, or the text given when it
 #: is not one (an ``expected`` written where the operator goes, see `Query.build`).
 Operator = AssertionOperator | str | None
 
 
-class ReceivingKeywords(WaitingKeywords):
+class ReceivingKeywords(ContextAware):
+    """Receive, Send And Receive, Receive Until, Should Not Receive."""
+
+    def __init__(self, context: Context, sender: Sender, waits: Waits) -> None:
+        super().__init__(context)
+        self._sender = sender
+        self._waits = waits
+
+    @keyword
     def receive(
         self,
         connection: str,
@@ -65,7 +76,7 @@ class ReceivingKeywords(WaitingKeywords):
         | ${code}= | `Receive` | ${WS} | regex=code=(\\\\d+) |
         """
         conn = self._get(connection)
-        self._report_dropped(conn)
+        self._report_recorded(conn)
         query = Query.build(
             expression,
             assertion_operator,
@@ -76,12 +87,13 @@ class ReceivingKeywords(WaitingKeywords):
             self._formatters.get("receive"),
         )
         deadline = Deadline(self._timeout_or_default(seconds(timeout, "timeout")))
-        hit, watch = self._wait(conn, query, deadline)
+        hit, watch = self._waits.wait(conn, query, deadline)
         if hit is None:
             window = conn.history.last(query.last)
-            raise self._failure("Receive", conn, query, watch, window, query.last)
-        return self._succeeded("Receive", conn, query, hit, deadline)
+            raise self._waits.failure("Receive", conn, query, watch, window, query.last)
+        return self._waits.succeeded("Receive", conn, query, hit, deadline)
 
+    @keyword
     def send_and_receive(
         self,
         connection: str,
@@ -109,20 +121,20 @@ class ReceivingKeywords(WaitingKeywords):
         | ${qty}= | `Send And Receive` | ${WS} | {"op": "get", "id": "42"} | $.qty | == | 3 |
         | `Send And Receive` | ${WS} | {"op": "get", "id": "42"} | $[?(@.id == "42")].state | == | open | timeout=2s |
         """
-        conn = self._connection_for_send(connection, None)
+        conn = self._sender.connection_for_send(connection, None)
         query = Query.build(
             expression,
             assertion_operator,
             self._plain(expected),
             formatters=self._formatters.get("send_and_receive"),
         )
-        frames = self._frames(conn, self._plain(message), binary)
+        frames = self._sender.frames(conn, self._plain(message), binary)
         deadline = Deadline(self._timeout_or_default(seconds(timeout, "timeout")))
-        self._report_dropped(conn)
+        self._report_recorded(conn)
         before = conn.history.total
         # The reply is awaited while the frame is still being written: waiting for the
         # write to finish first would cost one more hand-over between threads.
-        sending = self._start_send(conn, frames, deadline.remaining())
+        sending = self._sender.start_send(conn, frames, deadline.remaining())
         try:
             # Block at once: when the send was handed to the loop, Python run here would
             # hold the GIL the loop thread needs to write the frame. (A send that already
@@ -130,13 +142,16 @@ class ReceivingKeywords(WaitingKeywords):
             written = sending.future
             if not (written.done() and written.exception() is not None):
                 conn.history.wait_for_more(before, deadline.slice())
-            hit, watch = self._wait(conn, query, deadline, after=before, sending=sending.future)
+            hit, watch = self._waits.wait(
+                conn, query, deadline, after=before, sending=sending.future
+            )
         except BaseException:
             sending.future.cancel()
             raise
         examined = conn.history.since(before) if hit is None else []
-        return self._conclude("Send And Receive", conn, query, sending, hit, watch, examined)
+        return self._waits.conclude("Send And Receive", conn, query, sending, hit, watch, examined)
 
+    @keyword
     def receive_until(
         self,
         connection: str,
@@ -181,8 +196,8 @@ class ReceivingKeywords(WaitingKeywords):
             positive_int(last, "last"),
             formatters=self._formatters.get("receive_until"),
         )
-        payload = None if send is None else self._frames(conn, self._plain(send), False)
-        self._report_dropped(conn)
+        payload = None if send is None else self._sender.frames(conn, self._plain(send), False)
+        self._report_recorded(conn)
         account: list[str] = []
         # Without ``send``, iterations after the first judge every message since the first
         # began: resuming from the total when the previous wait gave up would skip a
@@ -192,17 +207,17 @@ class ReceivingKeywords(WaitingKeywords):
             deadline = Deadline(step)
             after = conn.history.total if payload is not None else None
             if payload is not None:
-                self._send_payload(conn, payload, None)
+                self._sender.send_payload(conn, payload, None)
             elif iteration > 1:
                 after = started
-            hit, watch = self._wait(conn, query, deadline, after=after)
+            hit, watch = self._waits.wait(conn, query, deadline, after=after)
             if hit is not None:
                 self._log(f"Condition met in iteration {iteration} of {iterations}.")
-                return self._succeeded("Receive Until", conn, query, hit, deadline)
-            account.append(f"  iteration {iteration}: {self._seen(query)}")
+                return self._waits.succeeded("Receive Until", conn, query, hit, deadline)
+            account.append(f"  iteration {iteration}: {self._waits.seen(query)}")
             seen = conn.history.since(after) if after is not None else conn.history.last(query.last)
             self._log_rows(
-                f"Receive Until on '{conn.name}', iteration {iteration}: {self._seen(query)}.",
+                f"Receive Until on '{conn.name}', iteration {iteration}: {self._waits.seen(query)}.",
                 [("received", m) for m in seen],
             )
             if payload is None and watch.closed:
@@ -215,6 +230,7 @@ class ReceivingKeywords(WaitingKeywords):
             )
         )
 
+    @keyword
     def should_not_receive(
         self,
         connection: str,
@@ -248,7 +264,7 @@ class ReceivingKeywords(WaitingKeywords):
             formatters=self._formatters.get("should_not_receive"),
         )
         deadline = Deadline(seconds(within, "within", allow_none=False))
-        self._report_dropped(conn)
+        self._report_recorded(conn)
         for new in Watch(conn.history, deadline, conn.history.total):
             for message in new:
                 if query.judge_one(message):

@@ -7,16 +7,17 @@ from datetime import timedelta
 from typing import Any
 
 from assertionengine import AssertionOperator
+from robot.api.deco import keyword
 
 from .._client import Connection
 from ..arguments import positive_int, seconds
 from ..errors import InvalidArgument, ReceiveFailed
 from ..query import Query
 from ..rules import Rule, RuleSet, Template
-from .sending import SendingKeywords
+from .base import ContextAware
 
 
-class RuleKeywords(SendingKeywords):
+class RuleKeywords(ContextAware):
     def _ruleset(self, connection: str) -> RuleSet:
         if not isinstance(connection, str) or not connection:
             raise InvalidArgument(
@@ -26,7 +27,7 @@ class RuleKeywords(SendingKeywords):
 
     def _using(self, ruleset: RuleSet) -> list[Connection]:
         """The open connections that ``ruleset`` applies to."""
-        return [c for c in list(self._connections.values()) if ruleset in c.rulesets and c.is_open]
+        return self._registry.using(ruleset)
 
     def _add_rule(self, connection: str, rule: Rule) -> str:
         ruleset = self._ruleset(connection)
@@ -34,6 +35,7 @@ class RuleKeywords(SendingKeywords):
         self._log(f"Rule {rule.describe()} on '{connection}'.")
         return rule.id
 
+    @keyword
     def ignore_messages(
         self,
         connection: str,
@@ -67,6 +69,7 @@ class RuleKeywords(SendingKeywords):
         query = Query.build(expression, assertion_operator, self._plain(expected))
         return self._add_rule(connection, Rule("ignore", query))
 
+    @keyword
     def reply_to_messages(
         self,
         connection: str,
@@ -112,6 +115,7 @@ class RuleKeywords(SendingKeywords):
         limit = None if times in (None, "", "None") else positive_int(times, "times")
         return self._add_rule(connection, Rule("reply", query, template, bool(binary), limit))
 
+    @keyword
     def start_heartbeat(
         self,
         connection: str,
@@ -143,6 +147,7 @@ class RuleKeywords(SendingKeywords):
             self._loop.wait(self._loop.call(conn.start_heartbeats, rule))
         return rule_id
 
+    @keyword
     def remove_message_rules(self, connection: str, rule: str | None = None) -> int:
         """Removes the rule with id ``rule`` from ``connection``, or all its rules, and
         returns how many were removed. Heartbeats stop.
@@ -157,6 +162,7 @@ class RuleKeywords(SendingKeywords):
         self._log(f"Removed {len(removed)} rule(s) from '{connection}'.")
         return len(removed)
 
+    @keyword
     def send_ping(
         self, connection: str, payload: Any = "", timeout: timedelta | None = None
     ) -> float:
@@ -190,6 +196,6 @@ class RuleKeywords(SendingKeywords):
             if not conn.is_open:
                 raise self._closed_error(conn, "ping") from error
             raise
-        self._report_dropped(conn)
+        self._report_recorded(conn)
         self._log(f"Ping on '{conn.name}': pong after {rtt * 1000:.2f} ms.")
         return rtt

@@ -1,21 +1,25 @@
-"""Send."""
+"""Send, and the :class:`Sender` that every keyword that sends shares."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import time
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from robot.api.deco import keyword
+
 from .._client import Connection
 from ..arguments import seconds
-from ..errors import ConnectionClosed, InvalidArgument, SendFailed
+from ..errors import InvalidArgument, SendFailed
 from ..history import Message
 from ..protocols import ProtocolError
-from .connection import ConnectionKeywords
+from ..registry import Entry
+from .base import Context, ContextAware
 
 
 @dataclass
@@ -46,7 +50,14 @@ def encode(message: Any, binary: bool) -> str | bytes:
     )
 
 
-class SendingKeywords(ConnectionKeywords):
+class SendingKeywords(ContextAware):
+    """Send."""
+
+    def __init__(self, context: Context, sender: Sender) -> None:
+        super().__init__(context)
+        self._sender = sender
+
+    @keyword
     def send(
         self,
         connection: str,
@@ -79,6 +90,9 @@ class SendingKeywords(ConnectionKeywords):
         ``timeout`` (default: the library's ``timeout``) limits how long a send may wait
         when the server does not read (TCP backpressure).
 
+        `Send` to a mock server's name sends ``message`` to each of its open clients
+        (see `Start Mock Server`).
+
         Example:
         | `Send` | ${WS} | hello |
         | `Send` | ${WS} | {"op": "subscribe", "channel": "orders"} |
@@ -88,21 +102,38 @@ class SendingKeywords(ConnectionKeywords):
         | `Send` | ${WS} | ${bytes} |
         | `Send` | ${WS} | text as bytes | binary=True |
         """
-        conn = self._connection_for_send(connection, headers)
-        frames = self._frames(conn, self._plain(message), binary, raw)
-        self._send_payload(conn, frames, seconds(timeout, "timeout"))
+        entry = self._sender.entry_for_send(connection, headers)
+        value = self._plain(message)
+        limit = seconds(timeout, "timeout")
+        count = 0
+        for conn in entry.recipients():
+            self._sender.send_payload(conn, self._sender.frames(conn, value, binary, raw), limit)
+            count += 1
+        note = entry.sent_note(count)
+        if note:
+            self._log(note)
 
-    def _frames(self, conn: Connection, message: Any, binary: bool, raw: bool = False) -> list:
+
+class Sender(ContextAware):
+    """What every keyword that sends does: find what to send to (opening a URL, reopening a
+    name `Disconnect` closed), turn a message into frames, hand them to the loop and report
+    how the send went. ``connect`` is `Connect`, which opens what is not open."""
+
+    def __init__(self, context: Context, connect: Callable[..., str]) -> None:
+        super().__init__(context)
+        self._connect = connect
+
+    def frames(self, conn: Connection, message: Any, binary: bool, raw: bool = False) -> list:
         """The frames that send ``message``: itself, or a protocol's encoding of it."""
         if conn.codec is None or raw:
             return [encode(message, binary)]
-        return self._on_loop(conn.encode, message)
+        return self.on_loop(conn.encode, message)
 
-    def _on_loop(self, function: Any, *args: Any) -> Any:
+    def on_loop(self, function: Any, *args: Any) -> Any:
         """Run a codec call on the loop (codecs keep state the loop also uses)."""
-        return self._codec_result(self._loop.call(function, *args))
+        return self.codec_result(self._loop.call(function, *args))
 
-    def _codec_result(self, future: Future[Any]) -> Any:
+    def codec_result(self, future: Future[Any]) -> Any:
         """What a codec call on the loop gave; a document the protocol cannot encode is
         the user's error."""
         try:
@@ -110,32 +141,43 @@ class SendingKeywords(ConnectionKeywords):
         except (ProtocolError, ValueError) as error:
             raise InvalidArgument(f"Cannot send that document: {error}") from error
 
-    def _connection_for_send(self, connection: str, headers: dict[str, Any] | None) -> Connection:
-        conn = self._connections.get(connection) if isinstance(connection, str) else None
-        if conn is None:
+    def connection_for_send(self, connection: str, headers: dict[str, Any] | None) -> Connection:
+        """The one connection to send on; fails for a group's name, as an unknown one."""
+        conn = self.entry_for_send(connection, headers).connection
+        return conn if conn is not None else self._get(connection)
+
+    def entry_for_send(self, connection: str, headers: dict[str, Any] | None) -> Entry:
+        """What `Send` writes to under ``connection``, opened (or reopened) when it can be."""
+        entry = self._registry.find(connection)
+        if entry is None:
             if not str(connection).startswith(("ws://", "wss://")):
                 self._get(connection)  # Not a URL and never opened: fails, listing the names.
-            return self._connections[self.connect(connection, headers=headers)]
-        if conn.state == "closed" and conn.closed_by_us:
+            return self._registry.get(self._connect(connection, headers=headers))
+        conn = entry.connection
+        if conn is None:
+            return entry  # A group's members are open already: headers have no use there.
+        if not entry.reopenable and not conn.is_open:
+            raise self._closed_error(conn, "send on")
+        if entry.reopenable and conn.state == "closed" and conn.closed_by_us:
             # Reopen it as it was named: an alias on its URL, a URL as itself.
-            return self._connections[self.connect(conn.url, headers=headers, alias=conn.alias)]
+            return self._registry.get(self._connect(conn.url, headers=headers, alias=conn.alias))
         if headers:
             self._log(
                 f"Headers cannot be applied: '{conn.name}' is already open, and headers are "
                 "only sent with the upgrade request.",
                 "WARN",
             )
-        return conn
+        return entry
 
-    def _send_payload(self, conn: Connection, frames: list, limit: float | None) -> None:
+    def send_payload(self, conn: Connection, frames: list, limit: float | None) -> None:
         """Send and wait until the frames are written (or fail)."""
-        sending = self._start_send(conn, frames, limit)
+        sending = self.start_send(conn, frames, limit)
         self._loop.settle(sending.future)
-        sent = self._finish_send(conn, sending)
+        sent = self.finish_send(conn, sending)
         if sent:
             self._log_rows(f"Sent on '{conn.name}'.", [("sent", m) for m in sent])
 
-    def _start_send(self, conn: Connection, frames: list, limit: float | None) -> Sending:
+    def start_send(self, conn: Connection, frames: list, limit: float | None) -> Sending:
         if not conn.is_open:
             raise self._closed_error(conn, "send on")
         limit = self._timeout_or_default(limit)
@@ -143,7 +185,7 @@ class SendingKeywords(ConnectionKeywords):
         future = self._loop.call(conn.send_soon, frames, limit)
         return Sending(future, frames, started, limit)
 
-    def _finish_send(self, conn: Connection, sending: Sending) -> list[Message]:
+    def finish_send(self, conn: Connection, sending: Sending) -> list[Message]:
         """Raise what went wrong with a finished send; else the message sent, for the log
         (``None`` outside Robot, where nothing is logged)."""
         future = sending.future
@@ -157,19 +199,9 @@ class SendingKeywords(ConnectionKeywords):
             if not conn.is_open:
                 raise self._closed_error(conn, "send on") from error
             raise SendFailed(f"Sending on '{self._show(conn.name)}' failed: {error}") from error
-        if self._in_robot():
+        if self.context.in_robot():
             first = conn.sent - len(sending.frames) + 1
             return [
                 Message(first + n, sending.started, frame) for n, frame in enumerate(sending.frames)
             ]
         return []
-
-    def _closed_error(self, conn: Connection, action: str) -> ConnectionClosed:
-        code = conn.close_code
-        if code is None and conn.ws is not None:
-            code = conn.ws.close_code
-        reason = conn.close_reason or ""
-        return ConnectionClosed(
-            f"Cannot {action} '{self._show(conn.name)}': the connection is closed "
-            f"(close code {code}" + (f", reason '{reason}'" if reason else "") + ")."
-        )

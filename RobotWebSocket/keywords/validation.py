@@ -9,10 +9,11 @@ from typing import Any
 import jsonschema
 from jsonschema.exceptions import SchemaError
 from lxml import etree
+from robot.api.deco import keyword
 
 from ..errors import InvalidArgument, ValidationFailed
 from ..history import xml_fromstring
-from .base import LibraryBase
+from .base import ContextAware
 
 
 def _load_schema(schema: Any) -> Any:
@@ -43,7 +44,10 @@ def _json_path(path: Any) -> str:
     return out
 
 
-class ValidationKeywords(LibraryBase):
+class ValidationKeywords(ContextAware):
+    """Should Be Valid Json, Should Be Valid Xml."""
+
+    @keyword
     def should_be_valid_json(self, value: Any, schema: Any = None) -> Any:
         """Fails unless ``value`` is JSON (and valid against ``schema``); returns it parsed.
 
@@ -91,6 +95,7 @@ class ValidationKeywords(LibraryBase):
         self._log("JSON is valid against the schema.")
         return document
 
+    @keyword
     def should_be_valid_xml(self, value: Any, schema: str | None = None) -> Any:
         """Fails unless ``value`` is well-formed XML (and valid against the XSD file
         ``schema``); returns ``value``.

@@ -1,5 +1,5 @@
-"""What every keyword that waits shares: the wait itself, and how it reports success and
-failure (the log table, the bounded failure message)."""
+"""What every keyword that waits shares (:class:`Waits`): the wait itself, and how it
+reports success and failure (the log table, the bounded failure message)."""
 
 from __future__ import annotations
 
@@ -15,18 +15,25 @@ from ..formatting import Row, value_text
 from ..history import Message
 from ..query import Query, scan
 from ..waiting import Watch
-from .sending import SendingKeywords
+from .base import Context, ContextAware
+from .sending import Sender
 
 
-def _failed(sending: Future[Any] | None) -> Any:
+def send_failed(sending: Future[Any] | None) -> Any:
     """A stop condition for :class:`Watch`: the send went wrong."""
     if sending is None:
         return None
     return lambda: sending.done() and not sending.cancelled() and sending.exception() is not None
 
 
-class WaitingKeywords(SendingKeywords):
-    def _wait(
+class Waits(ContextAware):
+    """Given to the components whose keywords wait for messages (receiving, protocols)."""
+
+    def __init__(self, context: Context, sender: Sender) -> None:
+        super().__init__(context)
+        self._sender = sender
+
+    def wait(
         self,
         conn: Connection,
         query: Query,
@@ -49,7 +56,7 @@ class WaitingKeywords(SendingKeywords):
                 return extraction, Watch(history, deadline, seen)
         else:
             seen, earlier = after, []
-        watch = Watch(history, deadline, seen, _failed(sending))
+        watch = Watch(history, deadline, seen, send_failed(sending))
         for new in watch:
             hit = scan(query, earlier, new)
             if hit is not None:
@@ -57,7 +64,7 @@ class WaitingKeywords(SendingKeywords):
             earlier = (earlier + new)[-(query.last - 1) :] if query.last > 1 else []
         return None, watch
 
-    def _failure(
+    def failure(
         self,
         keyword: str,
         conn: Connection,
@@ -111,7 +118,7 @@ class WaitingKeywords(SendingKeywords):
                 pass
         return text
 
-    def _succeeded(
+    def succeeded(
         self,
         keyword: str,
         conn: Connection,
@@ -120,7 +127,7 @@ class WaitingKeywords(SendingKeywords):
         deadline: Deadline,
         sent: list[Message] | None = None,
     ) -> Any:
-        if self._in_robot():
+        if self.context.in_robot():
             source = f"message #{hit.message.seq}" if hit.message is not None else "the window"
             rows: list[Row] = [("sent", m) for m in sent or ()]
             rows.extend(("received", m) for m in hit.window)
@@ -133,17 +140,15 @@ class WaitingKeywords(SendingKeywords):
                 ] or hit.message
             self._log_rows(
                 f"{keyword} on '{conn.name}': {query.describe()} -> "
-                f"{value_text(hit.value, self._log_max_length)} from {source} "
+                f"{value_text(hit.value, self.context.log_max_length)} from {source} "
                 f"after {deadline.elapsed():.3f} s.",
                 rows,
                 highlight,
             )
         return hit.value
 
-    # -- keywords -------------------------------------------------------------------------
-
     @staticmethod
-    def _seen(query: Query) -> str:
+    def seen(query: Query) -> str:
         """What the last judged value was, for Receive Until's account."""
         latest = query.latest
         if not latest.found:
@@ -152,7 +157,7 @@ class WaitingKeywords(SendingKeywords):
             f" ({query.complaint})" if query.complaint else ""
         )
 
-    def _conclude(
+    def conclude(
         self,
         keyword: str,
         conn: Connection,
@@ -165,9 +170,9 @@ class WaitingKeywords(SendingKeywords):
         """End a keyword that sent and waited for a reply: wait for the send to settle,
         then report the reply, or fail with the replies ``examined``."""
         self._loop.settle(sending.future)
-        sent = self._finish_send(conn, sending)
+        sent = self._sender.finish_send(conn, sending)
         if hit is None:
             if sent:
                 self._log_rows(f"Sent on '{conn.name}'.", [("sent", m) for m in sent])
-            raise self._failure(keyword, conn, query, watch, examined)
-        return self._succeeded(keyword, conn, query, hit, watch.deadline, sent)
+            raise self.failure(keyword, conn, query, watch, examined)
+        return self.succeeded(keyword, conn, query, hit, watch.deadline, sent)
