@@ -9,7 +9,7 @@ masked too (``?token=...``, ``?access_token=...``, ``?api_key=...``).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -32,15 +32,25 @@ def is_sensitive(name: str) -> bool:
     return lowered in _SENSITIVE_NAMES or any(part in lowered for part in _SENSITIVE_PARTS)
 
 
-def reveal(value: Any) -> Any:
-    """The plain value of a Robot ``Secret`` (RF 7.4+), or the value itself."""
-    if type(value).__name__ == "Secret" and hasattr(value, "value"):
-        return value.value
-    return value
-
-
 def is_secret(value: Any) -> bool:
+    """Whether ``value`` is a Robot ``Secret`` (RF 7.4+), told by its shape so that this
+    module imports on every Robot version."""
     return type(value).__name__ == "Secret" and hasattr(value, "value")
+
+
+def reveal(value: Any, nested: bool = False, found: Callable[[str], None] | None = None) -> Any:
+    """The plain value of a Robot ``Secret``, or the value itself. With ``nested``,
+    dictionaries and lists (a protocol's ``init``) come back with every ``Secret`` in them
+    replaced. ``found`` is told each secret's text (to mask it from then on)."""
+    if is_secret(value):
+        if found is not None:
+            found(str(value.value))
+        return value.value
+    if nested and isinstance(value, Mapping):
+        return {key: reveal(item, True, found) for key, item in value.items()}
+    if nested and isinstance(value, (list, tuple)):
+        return [reveal(item, True, found) for item in value]
+    return value
 
 
 def mask_headers(headers: Mapping[str, Any] | None) -> dict[str, Any]:

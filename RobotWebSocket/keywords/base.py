@@ -119,14 +119,7 @@ class Context:
     def plain(self, value: Any, nested: bool = False) -> Any:
         """The value of a Robot ``Secret`` (remembered, so it is masked from now on); with
         ``nested``, every ``Secret`` in dictionaries and lists too."""
-        if nested and isinstance(value, dict):
-            return {k: self.plain(v, True) for k, v in value.items()}
-        if nested and isinstance(value, (list, tuple)):
-            return [self.plain(v, True) for v in value]
-        text = reveal(value)
-        if text is not value:
-            self.remember_secret(str(text))
-        return text
+        return reveal(value, nested, self.remember_secret)
 
     def show(self, text: str) -> str:
         """``text`` safe for the log: every known secret masked (credential headers, Secret
