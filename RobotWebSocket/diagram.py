@@ -225,7 +225,7 @@ def draw(
     # The gap between lanes fits the widest label over the lanes its arrow spans.
     gap = float(_MIN_GAP)
     for _, a, b, _, tag, label in rows:
-        wide = (columns(label) + (len(tag) + 1 if tag else 0)) * _COL + 2 * _PAD
+        wide = (columns(label) + (len(tag) + 1 if tag else 0)) * _COL + 4 * _PAD
         gap = max(gap, wide / max(1, abs(a - b)))
     gap = max(gap, max(columns(name) for name in shown_titles) * _TITLE_COL + 2 * _PAD)
     t0 = ordered[0].time if ordered else 0.0
@@ -251,7 +251,13 @@ def draw(
         caption += f", {_clock(t0)} to {_clock(rows[-1][0].time)} ({span:.3f} s)"
     if omitted:
         caption += f"; {omitted} earlier not drawn"
-    width = max(width, round((max(columns(heading), len(caption)) + 1) * _COL + 2 * _PAD))
+    # Wide enough for the caption, and for the legend on one line unless that is very wide.
+    legend_width = sum(46 + len(kind) * _COL for kind in kinds_drawn) + _PAD
+    width = max(
+        width,
+        round((max(columns(heading), len(caption)) + 1) * _COL + 2 * _PAD),
+        round(legend_width) if legend_width < 720 else 0,
+    )
     out.append(
         f'<text class="n" style="text-anchor:start" x="{_PAD}" y="14">{_xml(heading)}</text>'
         f'<text x="{_PAD}" y="30">{caption}</text>'
