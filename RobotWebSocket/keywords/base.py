@@ -17,7 +17,7 @@ from robot.running.context import EXECUTION_CONTEXTS
 from .._client import Connection
 from .._loop import LOOP
 from ..errors import ConnectionNotFound
-from ..formatting import Highlight, Row, html_table
+from ..formatting import Highlight, Row, cut, html_table
 from ..masking import is_secret, mask_text, mask_url
 from ..rules import RuleSet
 
@@ -33,11 +33,17 @@ Level = Literal["TRACE", "DEBUG", "INFO", "WARN"]
 
 class LibraryBase:
     def __init__(
-        self, timeout: float, connect_timeout: float, buffer_size: int, log_max_length: int
+        self,
+        timeout: float,
+        connect_timeout: float,
+        buffer_size: int,
+        log_max_length: int,
+        buffer_bytes: int,
     ) -> None:
         self._timeout = timeout
         self._connect_timeout = connect_timeout
         self._buffer_size = buffer_size
+        self._buffer_bytes = buffer_bytes
         self._log_max_length = log_max_length
         self._connections: dict[str, Connection] = {}
         #: Message rules by connection (or mock server) name; they outlive connections.
@@ -157,32 +163,46 @@ class LibraryBase:
         if dropped:
             self._warn(
                 f"{dropped} message(s) were dropped from the history of '{connection.name}' "
-                f"because it holds at most buffer_size={connection.history.maxlen} messages."
+                f"because it holds at most buffer_size={connection.history.maxlen} messages "
+                f"and buffer_bytes={connection.history.max_bytes} bytes of their data."
             )
 
     def _report_rules(self, connection: Connection) -> None:
-        """One INFO line of what rules did since the previous keyword, each event at DEBUG,
-        and a warning for each reply that could not be sent."""
-        events = connection.events
-        if not events:
+        """One INFO line of what rules did since the previous keyword (exact counts, and
+        the first automatic reply with the rule it came from), each event at DEBUG, and a
+        warning for each problem the loop recorded (a reply that could not be sent, a rule
+        that could not judge a message)."""
+        counts = connection.event_counts
+        reported = connection.reported_counts
+        new = {kind: counts[kind] - reported[kind] for kind in counts}
+        if not any(new.values()):
             return
+        reported.update(counts)
+        events = connection.events
         taken: list[tuple[str, str]] = []
         while events:
             try:
                 taken.append(events.popleft())
             except IndexError:  # The loop thread appends; only this thread takes.
                 break
-        counts = {kind: sum(1 for k, _ in taken if k == kind) for kind in _EVENT_WORDS}
-        parts = [f"{counts[kind]} {word}" for kind, word in _EVENT_WORDS.items() if counts[kind]]
+        parts = [f"{new[kind]} {word}" for kind, word in _EVENT_WORDS.items() if new[kind]]
         if parts:
+            first = next((text for kind, text in taken if kind == "replied"), None)
             self._log(
-                f"Rules on '{connection.name}' since the previous keyword: {', '.join(parts)}."
+                f"Rules on '{connection.name}' since the previous keyword: {', '.join(parts)}"
+                + (f"; the first: {cut(first, 300)}" if first else ".")
             )
         for kind, text in taken:
             if kind == "warn":
                 self._warn(f"'{connection.name}': {text}")
             else:
                 self._log(text, "DEBUG")
+        if len(taken) < sum(new.values()):
+            self._log(
+                f"({sum(new.values()) - len(taken)} older rule event(s) of '{connection.name}' "
+                "are counted above but not listed: the newest are kept.)",
+                "DEBUG",
+            )
 
 
 _EVENT_WORDS = {

@@ -123,7 +123,7 @@ class ConnectionKeywords(LibraryBase):
             name=name,
             url=url,
             alias=None if name == url else name,
-            history=History(self._buffer_size),
+            history=History(self._buffer_size, self._buffer_bytes),
             display_url=self._show(url),
             options=options,
             rulesets=[self._rules.setdefault(name, RuleSet())],
@@ -217,6 +217,7 @@ class ConnectionKeywords(LibraryBase):
         conn = self._get(connection)
         close_code = check_close_code(code)
         limit = self._timeout_or_default(seconds(timeout, "timeout"))
+        self._report_dropped(conn)  # What rules did is logged before the connection goes.
         if conn.ws is None or conn.state == "closed":
             conn.closed_by_us = True
             return
@@ -311,6 +312,7 @@ class ConnectionKeywords(LibraryBase):
         | `Should Be Equal` | ${info}[subprotocol] | chat.v2 |
         """
         conn = self._get(connection)
+        self._report_dropped(conn)
         ws = conn.ws
         response = ws.response if ws is not None else None
         headers = {name: value for name, value in response.headers.raw_items()} if response else {}

@@ -87,6 +87,9 @@ class MockKeywords(RuleKeywords):
         if not name:
             raise InvalidArgument("Argument 'alias' must not be empty.")
         running = self._servers.get(name)
+        if running is not None and running.stopped and not running.finished:
+            # An interrupted stop: finish it before the alias is used again.
+            self._stop_servers([running], 1001, "", STOP_LIMIT)
         if running is not None and not running.stopped:
             raise InvalidArgument(
                 f"Mock server '{name}' is already running at {running.url}. "
@@ -101,6 +104,7 @@ class MockKeywords(RuleKeywords):
             name,
             ruleset_for=lambda n: self._rules.setdefault(n, RuleSet()),
             buffer_size=self._buffer_size,
+            buffer_bytes=self._buffer_bytes,
             subprotocols=check_subprotocols(subprotocols),
             reject=status,
             ssl_context=context,
@@ -215,7 +219,7 @@ class MockKeywords(RuleKeywords):
         """
         mock = self._mock(server)
         close_code = check_close_code(code)
-        if mock.stopped:
+        if mock.finished:
             self._log(f"Mock server '{mock.alias}' is already stopped.")
             return
         self._stop_servers([mock], close_code, str(reason), self._timeout)
@@ -250,7 +254,7 @@ class MockKeywords(RuleKeywords):
     def _stop_servers(
         self, servers: list[MockServer], code: int, reason: str, limit: float
     ) -> None:
-        servers = [s for s in servers if not s.stopped]
+        servers = [s for s in servers if not s.finished]
         if not servers or not self._loop.running:
             return
         self._adopt_clients()
@@ -354,5 +358,5 @@ class MockKeywords(RuleKeywords):
 
 async def _stop_all(servers: list[MockServer], code: int, reason: str, limit: float) -> None:
     await asyncio.gather(
-        *(s.stop(code, reason, limit) for s in servers if not s.stopped), return_exceptions=True
+        *(s.stop(code, reason, limit) for s in servers if not s.finished), return_exceptions=True
     )

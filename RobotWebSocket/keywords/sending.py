@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from concurrent.futures import Future
-from dataclasses import dataclass
+from concurrent.futures import Future, wait
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from .._client import Connection
 from ..arguments import seconds
+from ..deadline import Deadline
 from ..errors import ConnectionClosed, InvalidArgument, SendFailed
 from ..history import Message
 from ..protocols import ProtocolError
@@ -20,12 +21,28 @@ from .connection import ConnectionKeywords
 
 @dataclass
 class Sending:
-    """A send handed to the loop: its future, the frames sent, when, and its time limit."""
+    """A send handed to the loop: its future, the frames sent, when, and its time limit.
+    ``mark`` gets, on the loop, the history's total as the first frame is written: the
+    messages after it are those that can answer the send."""
 
     future: Future[Any]
     frames: list[str | bytes]
     started: float
     limit: float
+    mark: list[int | None] = field(default_factory=lambda: [None])
+
+    def written_after(self, history: Any, deadline: Deadline) -> int:
+        """The history's total when the first frame was written, waiting (in slices) for
+        the loop to write it; the total now if the send failed or the time ran out first,
+        so that the wait reports that."""
+        mark = self.mark
+        while mark[0] is None:
+            future = self.future
+            if future.done() or deadline.expired():
+                break
+            wait((future,), timeout=deadline.slice())
+        written = mark[0]
+        return history.total if written is None else written
 
 
 def encode(message: Any, binary: bool) -> str | bytes:
@@ -127,21 +144,25 @@ class SendingKeywords(ConnectionKeywords):
             )
         return conn
 
-    def _send_payload(self, conn: Connection, frames: list, limit: float | None) -> None:
-        """Send and wait until the frames are written (or fail)."""
+    def _send_payload(self, conn: Connection, frames: list, limit: float | None) -> int:
+        """Send and wait until the frames are written (or fail); the history's total when
+        the first frame was written."""
         sending = self._start_send(conn, frames, limit)
         self._loop.settle(sending.future)
         sent = self._finish_send(conn, sending)
         if sent:
             self._log_rows(f"Sent on '{conn.name}'.", [("sent", m) for m in sent])
+        written = sending.mark[0]
+        return conn.history.total if written is None else written
 
     def _start_send(self, conn: Connection, frames: list, limit: float | None) -> Sending:
         if not conn.is_open:
             raise self._closed_error(conn, "send on")
         limit = self._timeout_or_default(limit)
         started = time.time()
-        future = self._loop.call(conn.send_soon, frames, limit)
-        return Sending(future, frames, started, limit)
+        mark: list[int | None] = [None]
+        future = self._loop.call(conn.send_soon, frames, limit, mark)
+        return Sending(future, frames, started, limit, mark)
 
     def _finish_send(self, conn: Connection, sending: Sending) -> list[Message]:
         """Raise what went wrong with a finished send; else the message sent, for the log
