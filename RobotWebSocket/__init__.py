@@ -12,6 +12,7 @@ from ._docs import LIBRARY_DOC
 from ._loop import register_closer
 from ._version import __version__
 from .arguments import positive_int, seconds
+from .history import BUFFER_BYTES
 from .keywords.base import Context
 from .keywords.connection import ConnectionKeywords
 from .keywords.conversation import ConversationKeywords
@@ -52,6 +53,7 @@ class RobotWebSocket(DynamicCore):
         connect_timeout: timedelta = timedelta(seconds=10),
         buffer_size: int = 10000,
         log_max_length: int = 10000,
+        buffer_bytes: int = BUFFER_BYTES,
     ) -> None:
         """Imports the library.
 
@@ -60,6 +62,18 @@ class RobotWebSocket(DynamicCore):
         | ``connect_timeout`` | ``10s`` | Default limit for opening a connection (TCP + TLS + upgrade). |
         | ``buffer_size`` | ``10000`` | Messages kept per connection; the oldest are dropped past it. |
         | ``log_max_length`` | ``10000`` | Characters of one message shown in the log before it is cut. |
+        | ``buffer_bytes`` | ``104857600`` | Bytes of message data kept per connection (100 MiB); the oldest messages are dropped past it, as past ``buffer_size``, and the newest is always kept. |
+
+        What one connection costs at most: its history holds at most ``buffer_size``
+        messages and at most ``buffer_bytes`` bytes of their data (text counted in
+        characters), plus what JSON or XML parsed from them takes (typically a few times the
+        text), plus as many sent messages and frames of the conversation file (bounded by
+        ``buffer_size`` too). A mock server forgets its closed clients past 1000.
+
+        The library's event loop runs in a thread of its own. While it runs, the library
+        sets Python's thread switch interval (``sys.setswitchinterval``) to 0.5 ms for the
+        whole process, so that a keyword waiting for a reply gets the interpreter quickly
+        while messages stream in; the previous value is restored when the loop stops.
 
         Example:
         | Library | RobotWebSocket | timeout=5s | connect_timeout=10s | buffer_size=100000 |
@@ -69,6 +83,7 @@ class RobotWebSocket(DynamicCore):
             connect_timeout=seconds(connect_timeout, "connect_timeout", allow_none=False) or 0.0,
             buffer_size=positive_int(buffer_size, "buffer_size"),
             log_max_length=positive_int(log_max_length, "log_max_length"),
+            buffer_bytes=positive_int(buffer_bytes, "buffer_bytes"),
         )
         # Each concern is one component holding the context; the two helpers are given to
         # the components whose keywords send (Sender) and wait (Waits).

@@ -34,15 +34,18 @@ from ._wire import (
     how_it_closed,
 )
 from .history import History, Message
-from .protocols.base import Codec, Frame, Output
+from .protocols.base import Codec, Frame, Output, undecodable
 from .rules import Reaction, Rule, RuleSet
 
 __all__ = ["Connection", "_Client", "_FRAGMENTING", "MAX_FRAGMENTS", "READ_BIG", "READ_SMALL"]
 
 _timeout = getattr(asyncio, "timeout", None)
 
-#: Rule events kept for the next keyword's log.
+#: Rule events kept in detail for the next keyword's log (DEBUG); their counts are exact.
 EVENTS_KEPT = 1000
+
+#: The kinds of :meth:`Connection.note`: what rules did, and warnings for the next keyword.
+EVENT_KINDS = ("ignored", "replied", "heartbeat", "warn")
 
 
 class SessionRefused(Exception):
@@ -76,17 +79,33 @@ class Connection(Timers):
     #: Counters of what rules did, for Get Connection Info.
     ignored: int = 0
     auto_sent: int = 0
-    #: What rules did since the last keyword read them: (kind, text), the kind being
-    #: ``ignored``, ``replied``, ``heartbeat`` or ``warn``.
+    #: What rules did, in detail, for the next keyword's log: (kind, text), the kind one
+    #: of :data:`EVENT_KINDS`; the newest :data:`EVENTS_KEPT`. ``event_counts`` counts
+    #: every event, so the summary is exact however many there were.
     events: deque[tuple[str, str]] = field(default_factory=lambda: deque(maxlen=EVENTS_KEPT))
+    event_counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(EVENT_KINDS, 0))
+    #: The counts as the last keyword logged them (Robot's thread only).
+    reported_counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(EVENT_KINDS, 0))
     #: Sent messages (for conversation files), at most as many as the history holds.
     sent_log: deque[Message] = field(default_factory=deque)
+    #: The rest of the conversation on the wire, for conversation files: frames the library
+    #: sent by itself (``auto``), messages rules ignored (``ignored``) and received frames
+    #: the protocol consumed (``protocol``), as (direction, message, mark).
+    wire_log: deque[tuple[str, Message, str]] = field(default_factory=deque)
+    #: Rules whose judgement raised, each warned about once.
+    _faulty_rules: set[str] = field(default_factory=set)
     _session: asyncio.Future[None] | None = None
     _codec_opened: bool = False
     _timers: dict[str, asyncio.TimerHandle] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.sent_log = deque(maxlen=self.history.maxlen)
+        self.wire_log = deque(maxlen=self.history.maxlen)
+
+    def note(self, kind: str, text: str) -> None:
+        """Record an event for the next keyword that reads this connection (on the loop)."""
+        self.event_counts[kind] += 1
+        self.events.append((kind, text))
 
     @property
     def state(self) -> str:
@@ -163,14 +182,26 @@ class Connection(Timers):
     # -- receiving (on the loop) -----------------------------------------------------------
 
     def deliver(self, ws: Any, data: str | bytes) -> None:
-        """One received WebSocket message: decode, apply the rules, keep what is left."""
+        """One received WebSocket message: decode, apply the rules, keep what is left.
+
+        This is the one boundary between a peer's bytes and asyncio (STYLE.md rule 15):
+        whatever a codec or a rule raises becomes data (an ``undecodable`` document, a rule
+        that did not match, a warning for the next keyword), never an exception in
+        websockets' ``data_received``, which would drop the connection."""
         codec = self.codec
         if codec is None:
             self._arrive(ws, Message(0, time.time(), data))
             return
-        if not self._codec_opened:
-            self._open_codec(ws)
-        self._carry_out(ws, codec.receive(data, time.monotonic()))
+        try:
+            if not self._codec_opened:
+                self._open_codec(ws)
+            out = codec.receive(data, time.monotonic())
+        except Exception as error:  # noqa: BLE001 - the boundary: see the docstring
+            self.note("warn", f"the {codec.name} codec failed on a message ({_why(error)}).")
+            out = Output(documents=[undecodable(data, _why(error))])
+        if not out.documents:
+            self.wire_log.append(("receive", Message(0, time.time(), data), "protocol"))
+        self._carry_out(ws, out)
 
     def _arrive(self, ws: Any, message: Message) -> None:
         # Every message passes here: a name with no rules costs one check per rule set.
@@ -180,30 +211,49 @@ class Connection(Timers):
         else:
             self.history.append_message(message)
             return
-        reaction = Reaction()
-        for ruleset in self.rulesets:
-            ruleset.react(message, reaction)
-        if reaction.replies or reaction.missing or reaction.ignored_by is not None:
-            if self._react(ws, message, reaction):
-                return
+        try:
+            reaction = Reaction()
+            for ruleset in self.rulesets:
+                ruleset.react(message, reaction)
+            if (
+                reaction.replies
+                or reaction.missing
+                or reaction.ignored_by is not None
+                or getattr(reaction, "faults", None)
+            ):
+                if self._react(ws, message, reaction):
+                    return
+        except Exception as error:  # noqa: BLE001 - the boundary: see deliver
+            self.note(
+                "warn",
+                f"message rules failed on {message.text[:200]!r} ({_why(error)}); "
+                "the message was kept.",
+            )
         self.history.append_message(message)
 
     def _react(self, ws: Any, message: Message, reaction: Reaction) -> bool:
         """Carry out the rules' reaction; whether the message is kept out of the history."""
         for rule, text in reaction.replies:
             self.auto_send(ws, rule, text)
-            self.events.append(("replied", f"{rule.id} replied {text!r} to {message.text!r}."))
+            self.note("replied", f"{rule.id} replied {text!r} to {message.text!r}.")
         for rule, placeholder in reaction.missing:
-            self.events.append(
-                (
-                    "warn",
-                    f"{rule.id} sent no reply: its placeholder {placeholder} found nothing "
-                    f"in {message.text[:200]!r}.",
-                )
+            self.note(
+                "warn",
+                f"{rule.id} sent no reply: its placeholder {placeholder} found nothing "
+                f"in {message.text[:200]!r}.",
             )
+        for rule, reason in getattr(reaction, "faults", ()):
+            if rule.id not in self._faulty_rules:
+                self._faulty_rules.add(rule.id)
+                self.note(
+                    "warn",
+                    f"{rule.describe()} could not judge {message.text[:200]!r} ({reason}): "
+                    "it counts as no match (said once per rule).",
+                )
         if reaction.ignored_by is not None:
             self.ignored += 1
-            self.events.append(("ignored", f"{reaction.ignored_by.id} ignored {message.text!r}."))
+            self.wire_log.append(("receive", message, "ignored"))
+            self.note("ignored", f"{reaction.ignored_by.id} ignored {message.text!r}.")
             return True
         return False
 
@@ -260,6 +310,7 @@ class Connection(Timers):
     def write(self, ws: Any, frame: Frame) -> None:
         """Write a frame of the library's own (keep-alives, handshakes, rule replies) now,
         or queue it behind what is being sent."""
+        self.wire_log.append(("send", Message(0, time.time(), frame), "auto"))
         if not ws.rws_write_now(frame):
             if ws.state is State.OPEN:
                 asyncio.ensure_future(_quietly(ws.send(frame)))
@@ -269,8 +320,8 @@ class Connection(Timers):
         if self.codec is not None:
             try:
                 frames = self.codec.encode(json.loads(text))
-            except ValueError as error:
-                self.events.append(("warn", f"{rule.id} could not send {text!r}: {error}."))
+            except (ValueError, RecursionError) as error:
+                self.note("warn", f"{rule.id} could not send {text!r}: {error}.")
                 return
         else:
             frames = [text.encode("utf-8") if rule.binary else text]
@@ -278,7 +329,7 @@ class Connection(Timers):
         # test that has read the answer must find the reply counted.
         self.auto_sent += 1
         for frame in frames:
-            self._record_sent(frame)
+            self.sent += 1
             self.write(ws, frame)
 
     def encode(self, message: Any) -> list[Frame]:
@@ -292,7 +343,7 @@ class Connection(Timers):
         return self.codec.request(_document(message))
 
     def request_soon(
-        self, message: Any, timeout: float | None, prepared: Any
+        self, message: Any, timeout: float | None, prepared: Any, mark: list[int | None]
     ) -> Coroutine[Any, Any, None] | None:
         """Give a request its id and send it, in one loop step; ``prepared`` (a future the
         keyword waits on) gets the frames and the reply test as soon as they exist."""
@@ -303,32 +354,48 @@ class Connection(Timers):
             self.history.poke()  # The keyword waits for replies: it must learn of this now.
             raise
         prepared.set_result((frames, pending))
-        return self.send_soon(frames, timeout)
+        return self.send_soon(frames, timeout, mark)
 
     def send_soon(
-        self, frames: list[Frame], timeout: float | None
+        self, frames: list[Frame], timeout: float | None, mark: list[int | None] | None = None
     ) -> Coroutine[Any, Any, None] | None:
         """Send frames in order: those nothing stands in the way of at once, the rest
-        through a coroutine that waits for the write buffer to drain."""
+        through a coroutine that waits for the write buffer to drain.
+
+        ``mark`` (a one-item list) gets the history's total as the first frame is written:
+        only messages after it can be replies. It is taken here, on the loop, because
+        messages keep arriving until the frame is on the wire."""
         ws = self.ws
         assert ws is not None
         for index, frame in enumerate(frames):
+            if mark is not None and mark[0] is None:
+                mark[0] = self.history.total
             try:
                 written = ws.rws_write_now(frame)
             except BaseException:
                 self.history.poke()
                 raise
             if not written:
-                return self.send(frames[index:], timeout)
+                if index == 0 and mark is not None:
+                    mark[0] = None  # Not written yet: send() marks it when it is.
+                return self.send(frames[index:], timeout, mark)
             self._record_sent(frame)
         return None
 
-    async def send(self, frames: list[Frame], timeout: float | None) -> None:
+    async def send(
+        self, frames: list[Frame], timeout: float | None, mark: list[int | None] | None = None
+    ) -> None:
         """Send frames through websockets' ``send()``; on failure, wake whoever waits on
-        the history so that a keyword waiting for the reply learns of it at once."""
+        the history so that a keyword waiting for the reply learns of it at once.
+        websockets writes a single frame before its first ``await`` (it then waits for the
+        buffer to drain), so a mark taken just before the call is the history's total at
+        the moment of the write."""
         assert self.ws is not None
         try:
             for frame in frames:
+                if mark is not None and mark[0] is None:
+                    mark[0] = self.history.total
+                    self.history.poke()
                 if _timeout is None:  # Python 3.10
                     await asyncio.wait_for(self.ws.send(frame), timeout)
                 else:
@@ -394,3 +461,9 @@ async def _quietly(send: Coroutine[Any, Any, None]) -> None:
         await send
     except Exception:  # noqa: BLE001 - see the docstring
         pass
+
+
+def _why(error: BaseException) -> str:
+    """A short account of an exception for a warning: its type and its first line."""
+    text = str(error).splitlines()[0][:200] if str(error) else ""
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__

@@ -25,7 +25,7 @@ from websockets.typing import Subprotocol
 
 from ._client import Connection
 from ._wire import WIRE_LOGGER, Receiving
-from .history import History
+from .history import BUFFER_BYTES, History
 from .masking import mask_url
 from .rules import RuleSet
 
@@ -64,6 +64,7 @@ class MockServer:
         *,
         ruleset_for: Callable[[str], RuleSet],
         buffer_size: int,
+        buffer_bytes: int = BUFFER_BYTES,
         subprotocols: Sequence[str] | None = None,
         reject: int | None = None,
         ssl_context: ssl.SSLContext | None = None,
@@ -75,6 +76,7 @@ class MockServer:
         self.ruleset_for = ruleset_for
         self.ruleset = ruleset_for(alias)
         self.buffer_size = buffer_size
+        self.buffer_bytes = buffer_bytes
         self.subprotocols = list(subprotocols or [])
         self.reject = reject
         self.ssl_context = ssl_context
@@ -90,6 +92,8 @@ class MockServer:
         self.adopted = 0
         self.rejected = 0
         self.stopped = False
+        #: Whether a stop ran to its end (the socket closed, every client gone).
+        self.finished = False
         self._numbered = 0
         self._server: Server | None = None
 
@@ -119,7 +123,11 @@ class MockServer:
         # The connection exists before the upgrade (it receives the request), so its owner
         # does too; it is named, and counted, only once the upgrade is accepted.
         owner = Connection(
-            name="", url="", alias=None, history=History(self.buffer_size), display_url=""
+            name="",
+            url="",
+            alias=None,
+            history=History(self.buffer_size, self.buffer_bytes),
+            display_url="",
         )
         return _ServerSide(*args, owner=owner, **kwargs)
 
@@ -168,7 +176,12 @@ class MockServer:
 
     async def stop(self, code: int, reason: str, timeout: float) -> None:
         """Stop listening and close the clients with ``code`` and ``reason``, all within
-        ``timeout`` (plus 1 s); clients that do not answer the close are dropped."""
+        ``timeout`` (plus 1 s); clients that do not answer the close are dropped.
+
+        Safe to interrupt and to repeat: ``stopped`` means no new client is taken, and
+        ``finished`` that the socket is closed and every client is gone. A stop that was
+        cancelled (a Robot timeout during `Stop Mock Server`) leaves ``finished`` false, so
+        the next stop, or the end of the suite, does the rest."""
         with self.condition:
             self.stopped = True
             clients = list(self.clients)
@@ -177,8 +190,11 @@ class MockServer:
             conn.closed_by_us = True
             conn._stop_timers()
         server = self._server
-        if server is None:
+        if server is None or self.finished:
             return
+        # Listening stops first (asyncio's server), so that no client arrives while the
+        # others are closed.
+        server.server.close()
         # The clients are closed here, with our code: websockets 15's Server.close() takes
         # no code and always sends 1001.
         open_ones = list(server.connections)
@@ -191,6 +207,11 @@ class MockServer:
         except asyncio.TimeoutError:
             for ws in open_ones:
                 ws.transport.abort()
+        finally:
+            # Also when the stop is cancelled: nobody waits for these clients any more.
+            for ws in open_ones:
+                if ws.transport is not None and not ws.transport.is_closing():
+                    ws.transport.abort()
         server.close()
         try:
             await asyncio.wait_for(server.wait_closed(), 1)
@@ -199,3 +220,4 @@ class MockServer:
                 ws.transport.abort()
         for conn in clients:
             conn.history.close()
+        self.finished = True

@@ -19,7 +19,7 @@ class Timers:
     ws: Any
     codec: Any
     rulesets: list[Any]
-    events: Any
+    note: Callable[[str, str], None]
     _timers: dict[str, asyncio.TimerHandle]
     auto_send: Callable[[Any, Rule, str], None]
     _carry_out: Callable[[Any, Any], None]
@@ -42,7 +42,7 @@ class Timers:
             if not rule.active or ws is None or ws.state is not State.OPEN:
                 return
             self.auto_send(ws, rule, rule.template.text)  # type: ignore[union-attr]
-            self.events.append(("heartbeat", f"{rule.id} sent heartbeat {rule.template.text!r}."))  # type: ignore[union-attr]
+            self.note("heartbeat", f"{rule.id} sent heartbeat {rule.template.text!r}.")  # type: ignore[union-attr]
             self._schedule(loop, rule)
 
         self._timers[rule.id] = loop.call_later(rule.interval, beat)

@@ -80,7 +80,7 @@ class WaitFailure:
                 + "."
             )
         elif self.has_expression:
-            lines.append("The expression matched no message.")
+            lines.append("The expression matched no message." + self._not_json())
         head = cut(mask("\n".join(lines)), (MAX_LINES // 2) * LINE_CHARS)
         if not self.window:
             return f"{head}\nNo message arrived."
@@ -98,6 +98,15 @@ class WaitFailure:
             f", the newest {len(shown)} shown; the log has them all" if len(shown) < count else ""
         )
         return f"{head}\nMessages examined ({count}{more}, newest last):\n" + "\n".join(shown)
+
+    def _not_json(self) -> str:
+        """Why messages that look like JSON were not read as JSON (nested too deeply)."""
+        notes = [
+            f" #{message.seq} is not JSON: {problem}."
+            for message in self.window[-3:]
+            if (problem := message.json_problem()) is not None
+        ]
+        return "".join(notes)
 
     def error(self, mask: Callable[[str], str] = str) -> ReceiveFailed:
         return ReceiveFailed(self.text(mask), self)

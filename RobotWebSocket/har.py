@@ -4,7 +4,9 @@ Pure: no asyncio, no Robot. One entry holds the upgrade request and its ``101`` 
 with Chrome's ``_webSocketMessages`` extension: every message sent and received, in time
 order, ``type`` ``send`` or ``receive``, ``time`` in epoch seconds, ``opcode`` 1 (text) or
 2 (binary) and ``data``, binary data as base64. Credential headers keep their names and
-read ``***``; credential query parameters of the URL are masked too.
+read ``***``; credential query parameters of the URL are masked too. Frames that keywords
+do not see are there too, marked (:data:`MARKS`), and a mock server's client's file is
+written as the client saw the conversation.
 """
 
 from __future__ import annotations
@@ -28,27 +30,48 @@ def header_list(headers: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
     ]
 
 
-def websocket_message(direction: str, message: Message) -> dict[str, Any]:
-    """One entry of ``_webSocketMessages``: ``direction`` is ``send`` or ``receive``."""
+#: Marks of the frames that are on the wire but not in a keyword's view: frames the
+#: library sent by itself (handshakes, keep-alives, acknowledgements, rule replies,
+#: heartbeats), messages rules ignored, and received frames a protocol consumed.
+MARKS = ("auto", "ignored", "protocol")
+
+
+def websocket_message(direction: str, message: Message, mark: str = "") -> dict[str, Any]:
+    """One entry of ``_webSocketMessages``: ``direction`` is ``send`` or ``receive``;
+    ``mark`` one of :data:`MARKS` (``"_auto": true``...) or empty."""
     data = message.data
     if isinstance(data, bytes):
-        return {
+        entry: dict[str, Any] = {
             "type": direction,
             "time": message.time,
             "opcode": 2,
             "data": base64.b64encode(data).decode("ascii"),
         }
-    return {"type": direction, "time": message.time, "opcode": 1, "data": data}
+    else:
+        entry = {"type": direction, "time": message.time, "opcode": 1, "data": data}
+    if mark:
+        entry[f"_{mark}"] = True
+    return entry
 
 
 def messages_in_time_order(
-    sent: Iterable[Message], received: Iterable[Message]
+    sent: Iterable[Message],
+    received: Iterable[Message],
+    marked: Iterable[tuple[str, Message, str]] = (),
+    client_view: bool = True,
 ) -> list[dict[str, Any]]:
-    """Sent and received messages merged by time; at equal times, in the order given
-    (sent first), since a reply cannot come before what it answers."""
-    tagged = [("send", m) for m in sent] + [("receive", m) for m in received]
-    tagged.sort(key=lambda pair: pair[1].time)
-    return [websocket_message(direction, message) for direction, message in tagged]
+    """Sent, received and ``marked`` (direction, message, mark) messages merged by time;
+    at equal times in the order given (sent first), since a reply cannot come before what
+    it answers. With ``client_view`` false the connection is the server's side (a mock
+    server's client): the directions are turned round, so that the file reads as the
+    client saw the conversation, as browsers write HAR files."""
+    tagged = [("send", m, "") for m in sent] + [("receive", m, "") for m in received]
+    tagged.extend(marked)
+    tagged.sort(key=lambda item: item[1].time)
+    if client_view:
+        return [websocket_message(d, m, mark) for d, m, mark in tagged]
+    turned = {"send": "receive", "receive": "send"}
+    return [websocket_message(turned[d], m, mark) for d, m, mark in tagged]
 
 
 def _iso(epoch: float) -> str:
@@ -66,11 +89,13 @@ def conversation(
     started: float,
     connect_time: float | None = None,
     creator_version: str = "",
+    marked: Iterable[tuple[str, Message, str]] = (),
+    client_view: bool = True,
 ) -> dict[str, Any]:
     """The HAR document of one WebSocket conversation.
 
     ``started`` is the upgrade request's epoch time, ``connect_time`` how long the upgrade
-    took in seconds.
+    took in seconds; ``marked`` and ``client_view`` as in :func:`messages_in_time_order`.
     """
     shown_url = mask_url(url)
     query = urlsplit(shown_url).query
@@ -105,7 +130,7 @@ def conversation(
         "cache": {},
         "timings": {"send": 0, "wait": wait, "receive": 0},
         "_resourceType": "websocket",
-        "_webSocketMessages": messages_in_time_order(sent, received),
+        "_webSocketMessages": messages_in_time_order(sent, received, marked, client_view),
     }
     return {
         "log": {

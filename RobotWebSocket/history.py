@@ -20,6 +20,13 @@ from lxml import etree
 #: The value of :attr:`Message.json` / :attr:`Message.xml` when the message is not JSON/XML.
 NOT_PARSED = object()
 _UNSET = object()
+#: What :attr:`Message._json` holds for JSON text nested beyond what the parser follows
+#: (a hostile peer's ``[[[[...]]]]``): the message is text, and failures say why.
+_TOO_DEEP = object()
+
+#: Default of the import argument ``buffer_bytes``: the bytes of message data one
+#: history keeps at most, whatever ``buffer_size`` allows.
+BUFFER_BYTES = 100 * 1024 * 1024
 
 # XML from a server is untrusted: no entity expansion, no network, no huge trees.
 _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
@@ -74,14 +81,22 @@ class Message:
     @property
     def json(self) -> Any:
         """The parsed JSON value, or :data:`NOT_PARSED` for binary and non-JSON text."""
-        if self._json is _UNSET:
-            self._json = NOT_PARSED
+        value = self._json
+        if value is _UNSET:
+            value = NOT_PARSED
             if not isinstance(self.data, bytes):
                 try:
-                    self._json = json_loads(self.data)
+                    value = json_loads(self.data)
                 except ValueError:
                     pass
-        return self._json
+                except RecursionError:
+                    value = _TOO_DEEP
+            self._json = value
+        return NOT_PARSED if value is _TOO_DEEP else value
+
+    def json_problem(self) -> str | None:
+        """Why text that looks like JSON is not read as JSON, when that is worth saying."""
+        return "nested too deeply" if self.json is NOT_PARSED and self._json is _TOO_DEEP else None
 
     @property
     def xml(self) -> Any:
@@ -109,10 +124,15 @@ class History:
     last message it saw even when older ones were dropped.
     """
 
-    def __init__(self, maxlen: int = 10000) -> None:
+    def __init__(self, maxlen: int = 10000, max_bytes: int = BUFFER_BYTES) -> None:
         if maxlen < 1:
             raise ValueError(f"buffer_size must be at least 1, got {maxlen}")
         self.maxlen = maxlen
+        #: The data of the messages kept is at most this many bytes (text counted in
+        #: characters); the oldest are dropped past it, as past ``maxlen``. The newest
+        #: message is always kept, however big.
+        self.max_bytes = max_bytes
+        self.bytes = 0
         self._messages: deque[Message] = deque(maxlen=maxlen)
         self._cond = threading.Condition(threading.Lock())
         self._waiters = 0
@@ -141,10 +161,17 @@ class History:
 
     def _append(self, message: Message) -> None:
         self.total += 1
-        if len(self._messages) == self.maxlen:
+        messages = self._messages
+        if len(messages) == self.maxlen:
             self.dropped += 1
+            self.bytes -= len(messages[0].data)
         message.seq = self.total
-        self._messages.append(message)
+        messages.append(message)
+        self.bytes += len(message.data)
+        if self.bytes > self.max_bytes:
+            while self.bytes > self.max_bytes and len(messages) > 1:
+                self.bytes -= len(messages.popleft().data)
+                self.dropped += 1
 
     def batch(self, on: bool) -> None:
         """Start (``True``) or end a batch of appends (the messages parsed from one socket
@@ -209,6 +236,7 @@ class History:
         with self._cond:
             removed = len(self._messages)
             self._messages.clear()
+            self.bytes = 0
             return removed
 
     def take_dropped(self) -> int:

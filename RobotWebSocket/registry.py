@@ -159,7 +159,8 @@ class MockServerEntry(Entry):
 
     @property
     def live(self) -> bool:
-        return not self.server.stopped
+        # A stop that was interrupted (``stopped`` but not ``finished``) is done again.
+        return not self.server.finished
 
     async def close(self, code: int, reason: str, limit: float) -> None:
         await self.server.stop(code, reason, limit)

@@ -19,7 +19,7 @@ from robot.running.context import EXECUTION_CONTEXTS
 from .._client import Connection
 from .._loop import LOOP, LoopThread
 from ..errors import ConnectionClosed
-from ..formatting import Highlight, Row, html_table
+from ..formatting import Highlight, Row, cut, html_table
 from ..masking import mask_text, reveal
 from ..registry import Entry, Registry, close_entries
 from ..rules import RuleSet
@@ -41,11 +41,17 @@ class Context:
     """One per library instance, shared by all its components."""
 
     def __init__(
-        self, timeout: float, connect_timeout: float, buffer_size: int, log_max_length: int
+        self,
+        timeout: float,
+        connect_timeout: float,
+        buffer_size: int,
+        log_max_length: int,
+        buffer_bytes: int,
     ) -> None:
         self.timeout = timeout
         self.connect_timeout = connect_timeout
         self.buffer_size = buffer_size
+        self.buffer_bytes = buffer_bytes
         self.log_max_length = log_max_length
         self.secrets: list[str] = []
         self.formatters: dict[str, list[Any]] = {}
@@ -200,32 +206,46 @@ class Context:
         if dropped:
             self.warn(
                 f"{dropped} message(s) were dropped from the history of '{connection.name}' "
-                f"because it holds at most buffer_size={connection.history.maxlen} messages."
+                f"because it holds at most buffer_size={connection.history.maxlen} messages "
+                f"and buffer_bytes={connection.history.max_bytes} bytes of their data."
             )
 
     def report_rules(self, connection: Connection) -> None:
-        """One INFO line of what rules did since the previous keyword, each event at DEBUG,
-        and a warning for each reply that could not be sent."""
-        events = connection.events
-        if not events:
+        """One INFO line of what rules did since the previous keyword (exact counts, and
+        the first automatic reply with the rule it came from), each event at DEBUG, and a
+        warning for each problem the loop recorded (a reply that could not be sent, a rule
+        that could not judge a message)."""
+        counts = connection.event_counts
+        reported = connection.reported_counts
+        new = {kind: counts[kind] - reported[kind] for kind in counts}
+        if not any(new.values()):
             return
+        reported.update(counts)
+        events = connection.events
         taken: list[tuple[str, str]] = []
         while events:
             try:
                 taken.append(events.popleft())
             except IndexError:  # The loop thread appends; only this thread takes.
                 break
-        counts = {kind: sum(1 for k, _ in taken if k == kind) for kind in _EVENT_WORDS}
-        parts = [f"{counts[kind]} {word}" for kind, word in _EVENT_WORDS.items() if counts[kind]]
+        parts = [f"{new[kind]} {word}" for kind, word in _EVENT_WORDS.items() if new[kind]]
         if parts:
+            first = next((text for kind, text in taken if kind == "replied"), None)
             self.log(
-                f"Rules on '{connection.name}' since the previous keyword: {', '.join(parts)}."
+                f"Rules on '{connection.name}' since the previous keyword: {', '.join(parts)}"
+                + (f"; the first: {cut(first, 300)}" if first else ".")
             )
         for kind, text in taken:
             if kind == "warn":
                 self.warn(f"'{connection.name}': {text}")
             else:
                 self.log(text, "DEBUG")
+        if len(taken) < sum(new.values()):
+            self.log(
+                f"({sum(new.values()) - len(taken)} older rule event(s) of '{connection.name}' "
+                "are counted above but not listed: the newest are kept.)",
+                "DEBUG",
+            )
 
 
 class ContextAware:

@@ -125,7 +125,7 @@ class ConnectionKeywords(ContextAware):
             name=name,
             url=url,
             alias=None if name == url else name,
-            history=History(self.context.buffer_size),
+            history=History(self.context.buffer_size, self.context.buffer_bytes),
             display_url=self._show(url),
             options=options,
             rulesets=[self._registry.ruleset(name)],
@@ -211,6 +211,7 @@ class ConnectionKeywords(ContextAware):
         conn = self._get(connection)
         close_code = check_close_code(code)
         limit = self._timeout_or_default(seconds(timeout, "timeout"))
+        self._report_recorded(conn)  # What rules did is logged before the connection goes.
         if conn.ws is None or conn.state == "closed":
             conn.closed_by_us = True
             return
@@ -309,6 +310,7 @@ class ConnectionKeywords(ContextAware):
         entry = self._registry.get(connection)
         conn = entry.connection
         assert conn is not None
+        self._report_recorded(conn)
         ws = conn.ws
         response = ws.response if ws is not None else None
         headers = {name: value for name, value in response.headers.raw_items()} if response else {}

@@ -23,7 +23,8 @@ def _snapshot(conn: Connection) -> dict[str, Any]:
     response = getattr(ws, "response", None)
     sent: list[Message] = list(conn.sent_log)
     received = conn.history.all()
-    times = [m.time for m in sent] + [m.time for m in received]
+    marked = list(conn.wire_log)
+    times = [m.time for m in sent] + [m.time for m in received] + [m.time for _, m, _ in marked]
     connect_time = conn.connect_time or 0.0
     # A library client does not record when it opened: the HAR then says it opened, at the
     # latest, just before its first message.
@@ -36,6 +37,9 @@ def _snapshot(conn: Connection) -> dict[str, Any]:
         "response_headers": list(response.headers.raw_items()) if response is not None else [],
         "sent": sent,
         "received": received,
+        "marked": marked,
+        # A mock server's client: the file is written as that client saw it.
+        "client_view": getattr(ws, "rws_opened_at", None) is None,
         "started": started,
         "connect_time": connect_time,
     }
@@ -57,6 +61,15 @@ class ConversationKeywords(ContextAware):
         history (up to ``buffer_size``; `Clear Messages` removes them) and as many of the
         newest sent ones. Browsers' developer tools and HTTP debugging proxies open it.
         Works on library connections and on a mock server's clients, open or closed.
+
+        The file holds the whole conversation on the wire, also what keywords do not see:
+        messages that rules ignored (``"_ignored": true``), the frames the library sent by
+        itself (protocol handshakes, keep-alives, acknowledgements, rule replies and
+        heartbeats: ``"_auto": true``) and received frames that a protocol consumed
+        (handshake answers, keep-alives: ``"_protocol": true``), each up to ``buffer_size``.
+        It describes the conversation as its client saw it, as browsers write HAR files:
+        for a mock server's client, what the client sent is ``send`` and what the mock
+        server sent it is ``receive``.
 
         | =Argument= | =Meaning= |
         | ``connection`` | URL, alias or mock server client name (``mock#1``). |
@@ -84,6 +97,8 @@ class ConversationKeywords(ContextAware):
             started=facts["started"],
             connect_time=facts["connect_time"],
             creator_version=__version__,
+            marked=facts["marked"],
+            client_view=facts["client_view"],
         )
         target = Path(path)
         try:

@@ -18,7 +18,7 @@ from ..arguments import check_close_code, check_subprotocols, seconds
 from ..deadline import Deadline
 from ..errors import ConnectionFailed, InvalidArgument, WebSocketError
 from ..registry import MockServerEntry, close_entries
-from .base import ContextAware
+from .base import STOP_LIMIT, ContextAware
 
 
 class MockKeywords(ContextAware):
@@ -69,12 +69,15 @@ class MockKeywords(ContextAware):
         if not name:
             raise InvalidArgument("Argument 'alias' must not be empty.")
         taken = self._registry.find(name)
-        if isinstance(taken, MockServerEntry) and taken.live:
+        if isinstance(taken, MockServerEntry) and taken.server.stopped:
+            # An interrupted stop: finish it before the alias is used again.
+            self._stop(taken, 1001, "", STOP_LIMIT)
+        if isinstance(taken, MockServerEntry) and not taken.server.stopped:
             raise InvalidArgument(
                 f"Mock server '{name}' is already running at {taken.server.url}. "
                 "Stop it first, or give another 'alias'."
             )
-        if taken is not None and taken.live:
+        if taken is not None and taken.connection is not None and taken.live:
             raise InvalidArgument(
                 f"'{self._show(name)}' names an open connection. Disconnect it first, or "
                 "give another 'alias'."
@@ -87,6 +90,7 @@ class MockKeywords(ContextAware):
             name,
             ruleset_for=self._registry.ruleset,
             buffer_size=self.context.buffer_size,
+            buffer_bytes=self.context.buffer_bytes,
             subprotocols=check_subprotocols(subprotocols),
             reject=status,
             ssl_context=context,
@@ -205,10 +209,13 @@ class MockKeywords(ContextAware):
         if not entry.live:
             self._log(f"Mock server '{entry.name}' is already stopped.")
             return
-        if not self._loop.running:
+        self._stop(entry, close_code, str(reason), self._timeout)
+
+    def _stop(self, entry: MockServerEntry, code: int, reason: str, limit: float) -> None:
+        if not entry.live or not self._loop.running:
             return
-        self._loop.run(close_entries([entry], close_code, str(reason), self._timeout))
-        self._log(entry.closed_note(close_code, str(reason)))
+        self._loop.run(close_entries([entry], code, reason, limit))
+        self._log(entry.closed_note(code, reason))
 
     def _mock(self, server: Any) -> MockServerEntry:
         entry = self._registry.find(server)

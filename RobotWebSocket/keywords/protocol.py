@@ -79,23 +79,31 @@ class ProtocolKeywords(ContextAware):
         # wait for that step but for the reply, and learns the reply's test (``prepared``)
         # by the time a message arrives: one wake-up of each thread, not two.
         prepared: Future[Any] = Future()
+        mark: list[int | None] = [None]
         sending = Sending(
-            self._loop.call(conn.request_soon, self._plain(message), limit, prepared),
+            self._loop.call(conn.request_soon, self._plain(message), limit, prepared, mark),
             [],
             time.time(),
             limit,
+            mark,
         )
         hit: Extraction | None = None
         watch = Watch(conn.history, deadline, before, send_failed(sending.future))
         try:
             for new in watch:
-                hit = _first_reply(new, self._sender.codec_result(prepared)[1], query)
+                pending = self._sender.codec_result(prepared)[1]
+                # Only what arrived after the request was written can answer it (an MQTT
+                # packet id is reused, so a stale acknowledgement could carry it).
+                floor = before if mark[0] is None else mark[0]
+                hit = _first_reply([m for m in new if m.seq > floor], pending, query)
                 if hit is not None:
                     break
             sending.frames, pending = self._sender.codec_result(prepared)
         except BaseException:
             sending.future.cancel()
             raise
+        if mark[0] is not None:
+            before = mark[0]
         replies = (
             [m for m in conn.history.since(before) if _is_reply(pending, m)] if hit is None else []
         )

@@ -142,6 +142,8 @@ class ReceivingKeywords(ContextAware):
             written = sending.future
             if not (written.done() and written.exception() is not None):
                 conn.history.wait_for_more(before, deadline.slice())
+            # Only messages after the frame was written count; the loop took that point.
+            before = sending.written_after(conn.history, deadline)
             hit, watch = self._waits.wait(
                 conn, query, deadline, after=before, sending=sending.future
             )
@@ -205,9 +207,10 @@ class ReceivingKeywords(ContextAware):
         started = conn.history.total
         for iteration in range(1, iterations + 1):
             deadline = Deadline(step)
-            after = conn.history.total if payload is not None else None
+            after = None
             if payload is not None:
-                self._sender.send_payload(conn, payload, None)
+                # Only messages after this iteration's frame was written count.
+                after = self._sender.send_payload(conn, payload, None)
             elif iteration > 1:
                 after = started
             hit, watch = self._waits.wait(conn, query, deadline, after=after)

@@ -6,8 +6,8 @@ import asyncio
 import json
 import time
 from collections.abc import Callable
-from concurrent.futures import Future
-from dataclasses import dataclass
+from concurrent.futures import Future, wait
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -15,6 +15,7 @@ from robot.api.deco import keyword
 
 from .._client import Connection
 from ..arguments import seconds
+from ..deadline import Deadline
 from ..errors import InvalidArgument, SendFailed
 from ..history import Message
 from ..protocols import ProtocolError
@@ -24,12 +25,28 @@ from .base import Context, ContextAware
 
 @dataclass
 class Sending:
-    """A send handed to the loop: its future, the frames sent, when, and its time limit."""
+    """A send handed to the loop: its future, the frames sent, when, and its time limit.
+    ``mark`` gets, on the loop, the history's total as the first frame is written: the
+    messages after it are those that can answer the send."""
 
     future: Future[Any]
     frames: list[str | bytes]
     started: float
     limit: float
+    mark: list[int | None] = field(default_factory=lambda: [None])
+
+    def written_after(self, history: Any, deadline: Deadline) -> int:
+        """The history's total when the first frame was written, waiting (in slices) for
+        the loop to write it; the total now if the send failed or the time ran out first,
+        so that the wait reports that."""
+        mark = self.mark
+        while mark[0] is None:
+            future = self.future
+            if future.done() or deadline.expired():
+                break
+            wait((future,), timeout=deadline.slice())
+        written = mark[0]
+        return history.total if written is None else written
 
 
 def encode(message: Any, binary: bool) -> str | bytes:
@@ -169,21 +186,25 @@ class Sender(ContextAware):
             )
         return entry
 
-    def send_payload(self, conn: Connection, frames: list, limit: float | None) -> None:
-        """Send and wait until the frames are written (or fail)."""
+    def send_payload(self, conn: Connection, frames: list, limit: float | None) -> int:
+        """Send and wait until the frames are written (or fail); the history's total when
+        the first frame was written."""
         sending = self.start_send(conn, frames, limit)
         self._loop.settle(sending.future)
         sent = self.finish_send(conn, sending)
         if sent:
             self._log_rows(f"Sent on '{conn.name}'.", [("sent", m) for m in sent])
+        written = sending.mark[0]
+        return conn.history.total if written is None else written
 
     def start_send(self, conn: Connection, frames: list, limit: float | None) -> Sending:
         if not conn.is_open:
             raise self._closed_error(conn, "send on")
         limit = self._timeout_or_default(limit)
         started = time.time()
-        future = self._loop.call(conn.send_soon, frames, limit)
-        return Sending(future, frames, started, limit)
+        mark: list[int | None] = [None]
+        future = self._loop.call(conn.send_soon, frames, limit, mark)
+        return Sending(future, frames, started, limit, mark)
 
     def finish_send(self, conn: Connection, sending: Sending) -> list[Message]:
         """Raise what went wrong with a finished send; else the message sent, for the log

@@ -1,6 +1,7 @@
 *** Settings ***
 Documentation       Save Conversation writes a HAR 1.2 file for a mock server's client, and for
-...                 a library connection to a mock server: both sides of one conversation.
+...                 a library connection to a mock server: both sides of one conversation. A file
+...                 reads as its client saw the conversation, as browsers write HAR files.
 Resource            ../resources/clients/mock_clients.resource
 Test Setup          Start Mock Server For The Test
 Test Teardown       Stop Clients And Servers
@@ -18,13 +19,13 @@ The Conversation With A Real Client Is Saved As HAR
     ${path}=    Save Conversation    ${name}    ${OUTPUT_DIR}${/}mock-client-conversation.har
     Should Be Equal As Strings    ${path}    ${OUTPUT_DIR}${/}mock-client-conversation.har
     ${end}=    Evaluate    time.time()
-    ${har}=    Read Conversation    ${path}    send=2    receive=4
-    Opcodes Should Be Counted    ${har}    send    text=1    binary=1
-    Opcodes Should Be Counted    ${har}    receive    text=2    binary=2
-    Har Should Have Message    ${har}    receive    1    {"type": "hello"}
-    Har Should Have Message    ${har}    receive    2    AAH/
-    Har Should Have Message    ${har}    send    1    text one
-    Har Should Have Message    ${har}    send    2    ${SENT_BYTES_BASE64}
+    ${har}=    Read Conversation    ${path}    send=4    receive=2
+    Opcodes Should Be Counted    ${har}    send    text=2    binary=2
+    Opcodes Should Be Counted    ${har}    receive    text=1    binary=1
+    Har Should Have Message    ${har}    send    1    {"type": "hello"}
+    Har Should Have Message    ${har}    send    2    AAH/
+    Har Should Have Message    ${har}    receive    1    text one
+    Har Should Have Message    ${har}    receive    2    ${SENT_BYTES_BASE64}
     Har Messages Should Be In Time Order Between    ${har}    ${start}    ${end}
     Upgrade Request Should Mask Credentials    ${har}
 
@@ -36,7 +37,8 @@ The Counts In The HAR Match The Connection Info
     Wait For Client Event    ${client}    message    data=back
     ${info}=    Get Connection Info    ${name}
     ${path}=    Save Conversation    ${name}    ${OUTPUT_DIR}${/}mock-counted-conversation.har
-    Read Conversation    ${path}    send=${info}[sent]    receive=${info}[received]
+    # What the mock server received is what its client sent.
+    Read Conversation    ${path}    send=${info}[received]    receive=${info}[sent]
 
 Both Sides Of A Library Connection To The Mock Server Are Saved
     ${url}=    Set Variable    ${MOCK_URL}/chat?room=1
@@ -51,15 +53,58 @@ Both Sides Of A Library Connection To The Mock Server Are Saved
     ${client_path}=    Save Conversation    ${url}    ${OUTPUT_DIR}${/}mock-library-client.har
     ${server_path}=    Save Conversation    ${name}    ${OUTPUT_DIR}${/}mock-library-server.har
     ${client_har}=    Read Conversation    ${client_path}    send=1    receive=2
-    ${server_har}=    Read Conversation    ${server_path}    send=2    receive=1
-    Both Sides Should Have Message    ${client_har}    ${server_har}    1    from the library client
-    Both Sides Should Have Message    ${server_har}    ${client_har}    2    ${SENT_BYTES_BASE64}
+    ${server_har}=    Read Conversation    ${server_path}    send=1    receive=2
     FOR    ${har}    IN    ${client_har}    ${server_har}
+        Har Should Have Message    ${har}    send    1    from the library client
+        Har Should Have Message    ${har}    receive    1    from the mock server
+        Har Should Have Message    ${har}    receive    2    ${SENT_BYTES_BASE64}
         Upgrade Request Should Mask Credentials    ${har}
     END
 
+Ignored Messages And The Frames Rules Sent Are In The File, Marked
+    [Teardown]    Remove Rules And Stop
+    ${url}=    Set Variable    ${MOCK_URL}/marks
+    Reply To Messages    mock    $.op    ==    ping    reply={"op": "pong"}
+    Reply To Messages    mock    $.op    ==    last    reply={"op": "done"}
+    Ignore Messages    ${url}    $.op    ==    pong
+    Connect    ${url}
+    ${name}=    Wait For Client
+    Send    ${url}    {"op": "ping"}
+    Send    ${url}    {"op": "last"}
+    # "done" was written after "pong" on the same socket: once it is read, so was "pong".
+    Receive    ${url}    $.op    ==    done
+    ${client_path}=    Save Conversation    ${url}    ${OUTPUT_DIR}${/}mock-marks-client.har
+    ${server_path}=    Save Conversation    ${name}    ${OUTPUT_DIR}${/}mock-marks-server.har
+    ${client_har}=    Read Conversation    ${client_path}    send=2    receive=2
+    ${server_har}=    Read Conversation    ${server_path}    send=2    receive=2
+    Har Message Should Be Marked    ${client_har}    receive    {"op": "pong"}    _ignored
+    Har Message Should Be Marked    ${server_har}    receive    {"op": "pong"}    _auto
+    Har Message Should Be Marked    ${server_har}    receive    {"op": "done"}    _auto
+    Har Message Should Not Be Marked    ${client_har}    receive    {"op": "done"}
+
 
 *** Keywords ***
+Remove Rules And Stop
+    [Documentation]    Rules belong to the name ``mock`` and would outlive the test.
+    Remove Message Rules    mock
+    Remove Message Rules    ${MOCK_URL}/marks
+    Stop Clients And Servers
+
+Har Message Should Be Marked
+    [Documentation]    The HAR's ``direction`` message with text ``data`` carries ``mark`` (true).
+    [Arguments]    ${har}    ${direction}    ${data}    ${mark}
+    ${found}=    Find Har Messages    ${har}    ${direction}    1    ${data}
+    Length Should Be    ${found}    1
+    Should Be True    ${found}[0].get($mark) is True    ${data} is not marked ${mark}: ${found}[0]
+
+Har Message Should Not Be Marked
+    [Documentation]    The HAR's ``direction`` message with text ``data`` carries no mark.
+    [Arguments]    ${har}    ${direction}    ${data}
+    ${found}=    Find Har Messages    ${har}    ${direction}    1    ${data}
+    Length Should Be    ${found}    1
+    ${marks}=    Evaluate    [key for key in $found[0] if key.startswith("_")]
+    Should Be Empty    ${marks}
+
 Talk With An Echoing Node Client
     [Documentation]    A Node client, sending credential headers, sends a text and a binary
     ...    message; the server sends it a text and a binary one, which it echoes. Returns the
@@ -84,13 +129,6 @@ Opcodes Should Be Counted
     Should Be Equal As Integers    ${count}    ${text}
     ${count}=    Count Har Messages    ${har}    ${direction}    opcode=2
     Should Be Equal As Integers    ${count}    ${binary}
-
-Both Sides Should Have Message
-    [Documentation]    The message that ``sender_har`` sent (``opcode``, ``data``) is one that
-    ...    ``receiver_har`` received.
-    [Arguments]    ${sender_har}    ${receiver_har}    ${opcode}    ${data}
-    Har Should Have Message    ${sender_har}    send    ${opcode}    ${data}
-    Har Should Have Message    ${receiver_har}    receive    ${opcode}    ${data}
 
 Upgrade Request Should Mask Credentials
     [Documentation]    The upgrade request's Authorization header is kept, with its value masked.

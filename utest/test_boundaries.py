@@ -1,0 +1,192 @@
+"""Boundaries: what a peer sends, or a rule or codec that raises, never costs a connection,
+and a reply is never a message from before its request was written."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from conftest import InProcessServer
+
+from RobotWebSocket import RobotWebSocket
+from RobotWebSocket._client import Connection
+from RobotWebSocket.history import History, Message
+from RobotWebSocket.rules import RuleSet
+
+
+async def stream(ws: Any) -> None:
+    """Sends {"n": 1}, {"n": 2}... as fast as the client reads, whatever it sends."""
+
+    async def drain() -> None:
+        async for _ in ws:
+            pass
+
+    reader = asyncio.ensure_future(drain())
+    n = 0
+    try:
+        while not reader.done():
+            n += 1
+            await ws.send(json.dumps({"n": n}))
+            if n % 8 == 0:
+                await asyncio.sleep(0.0005)
+    finally:
+        reader.cancel()
+
+
+async def echo(ws: Any) -> None:
+    async for message in ws:
+        await ws.send(message)
+
+
+@pytest.fixture(scope="module")
+def streaming() -> Iterator[InProcessServer]:
+    srv = InProcessServer(stream)
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def ocpp_echo() -> Iterator[InProcessServer]:
+    srv = InProcessServer(echo, subprotocols=["ocpp1.6"])
+    yield srv
+    srv.stop()
+
+
+def _written_at(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Record, on the loop, the history's total as each send's first frame is written,
+    after a message that arrives just before the write (``{"n": -1}``): the stream's own
+    messages fall into that gap now and then; this one falls into it every time."""
+    totals: list[int] = []
+    original = Connection.send_soon
+
+    def send_soon(self: Connection, *args: Any) -> Any:
+        self.history.append_message(Message(0, time.time(), '{"n": -1}'))
+        totals.append(self.history.total)
+        return original(self, *args)
+
+    monkeypatch.setattr(Connection, "send_soon", send_soon)
+    return totals
+
+
+def _seq_of(conn: Connection, data: str) -> int:
+    """The sequence number of the newest message holding ``data``."""
+    return next(m.seq for m in reversed(conn.history.all()) if m.data == data)
+
+
+def test_send_and_receive_never_returns_a_message_from_before_the_write(
+    lib: RobotWebSocket, streaming: InProcessServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = streaming.url("/")
+    lib.connect(url)
+    conn = lib._context.registry.get(url).connection
+    totals = _written_at(monkeypatch)
+    for _ in range(300):
+        reply = lib.send_and_receive(url, "next")
+        assert reply != '{"n": -1}'
+        assert _seq_of(conn, reply) > totals[-1], (reply, totals[-1])
+
+
+def test_receive_until_judges_only_messages_after_its_send_was_written(
+    lib: RobotWebSocket, streaming: InProcessServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = streaming.url("/until")
+    lib.connect(url)
+    conn = lib._context.registry.get(url).connection
+    totals = _written_at(monkeypatch)
+    for _ in range(150):
+        n = lib.receive_until(url, "$.n", "!=", "0", send="next", max_iterations=1)
+        assert n != -1
+        assert _seq_of(conn, json.dumps({"n": n})) > totals[-1], (n, totals[-1])
+
+
+def test_a_codec_that_raises_gives_an_undecodable_document_and_the_connection_stays_open(
+    lib: RobotWebSocket, ocpp_echo: InProcessServer
+) -> None:
+    url = ocpp_echo.url("/cp-1")
+    lib.connect(url, protocol="ocpp1.6")
+    conn = lib._context.registry.get(url).connection
+    assert conn.codec is not None
+    good = conn.codec.receive
+
+    def broken(data: Any, now: float) -> Any:
+        if "boom" in str(data):
+            raise RuntimeError("a bug in the codec")
+        return good(data, now)
+
+    conn.codec.receive = broken  # type: ignore[method-assign]
+    lib.send(url, '[2, "1", "boom", {}]', raw=True)
+    document = lib.receive(url, "$.type", "==", "undecodable")
+    assert document == "undecodable"
+    assert "RuntimeError: a bug in the codec" in lib.receive(url, "$.error")
+    assert lib.get_connection_info(url)["state"] == "open"
+    # The next message is read normally.
+    lib.send(url, '[3, "7", {"ok": true}]', raw=True)
+    assert lib.receive(url, "$[2].ok", "==", "true") is True
+    assert conn.event_counts["warn"] == 1
+
+
+def test_rules_that_raise_keep_the_message_and_the_connection(
+    lib: RobotWebSocket, server: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = server.url("/echo")
+    lib.ignore_messages(url, "$.type", "==", "noise")
+    lib.connect(url)
+
+    def react(self: RuleSet, message: Any, reaction: Any) -> Any:
+        raise RecursionError("a rule went too deep")
+
+    warnings: list[str] = []
+    monkeypatch.setattr(RuleSet, "react", react)
+    monkeypatch.setattr(lib._context, "warn", warnings.append)
+    lib.send(url, '{"type": "noise"}')
+    assert lib.receive(url, "$.type") == "noise"
+    assert lib.get_connection_info(url)["state"] == "open"
+    assert any("RecursionError: a rule went too deep" in text for text in warnings), warnings
+
+
+def test_deep_json_on_a_plain_connection_is_text_and_a_failure_says_why(
+    lib: RobotWebSocket, server: Any
+) -> None:
+    url = server.url("/echo")
+    lib.connect(url)
+    deep = "[" * 100_000 + "]" * 100_000
+    lib.send(url, deep)
+    assert lib.receive(url) == deep
+    with pytest.raises(AssertionError) as failure:
+        lib.receive(url, "$.id", timeout=0.2)
+    assert "is not JSON: nested too deeply" in str(failure.value)
+    assert lib.get_connection_info(url)["state"] == "open"
+    lib.send(url, '{"id": 7}')
+    assert lib.receive(url, "$.id") == 7
+
+
+def test_the_history_keeps_at_most_its_byte_bound_and_always_the_newest() -> None:
+    history = History(maxlen=1000, max_bytes=10_000)
+    for n in range(100):
+        history.append_message(Message(0, time.time(), "x" * 1000 + str(n % 10)))
+    assert history.bytes <= 10_000
+    assert len(history) == 9
+    assert history.dropped == 91
+    assert history.last(1)[0].seq == 100
+    # Bigger than the bound alone: kept, as the only one.
+    history.append_message(Message(0, time.time(), "y" * 50_000))
+    assert len(history) == 1 and history.bytes == 50_000
+    history.clear()
+    assert history.bytes == 0
+
+
+def test_the_byte_bound_is_an_import_argument(server: Any) -> None:
+    library = RobotWebSocket(timeout=3, buffer_bytes=4096)
+    try:
+        url = server.url("/echo")
+        library.connect(url)
+        for n in range(10):
+            library.send(url, f"{n}" * 1000)
+        library.get_message_count(url, "==", "4")
+        assert library._context.registry.get(url).connection.history.max_bytes == 4096
+    finally:
+        library.close()
