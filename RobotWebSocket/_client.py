@@ -24,20 +24,12 @@ from websockets.asyncio.client import connect
 from websockets.protocol import State
 
 from ._timers import Timers
-from ._wire import (
-    _FRAGMENTING,
-    MAX_FRAGMENTS,
-    READ_BIG,
-    READ_SMALL,
-    WIRE_LOGGER,
-    _Client,
-    how_it_closed,
-)
+from ._wire import WIRE_LOGGER, ClientSide, how_it_closed
 from .history import History, Message
 from .protocols.base import Codec, Frame, Output, undecodable
 from .rules import Reaction, Rule, RuleSet
 
-__all__ = ["Connection", "_Client", "_FRAGMENTING", "MAX_FRAGMENTS", "READ_BIG", "READ_SMALL"]
+__all__ = ["Connection"]
 
 _timeout = getattr(asyncio, "timeout", None)
 
@@ -137,8 +129,8 @@ class Connection(Timers):
                 options = {**options, "subprotocols": list(self.codec.subprotocols)}
             self._session = loop.create_future()
 
-        def create(*args: Any, **kwargs: Any) -> _Client:
-            return _Client(*args, owner=self, **kwargs)
+        def create(*args: Any, **kwargs: Any) -> ClientSide:
+            return ClientSide(*args, owner=self, **kwargs)
 
         try:
             ws = await asyncio.wait_for(
@@ -234,7 +226,7 @@ class Connection(Timers):
     def _react(self, ws: Any, message: Message, reaction: Reaction) -> bool:
         """Carry out the rules' reaction; whether the message is kept out of the history."""
         for rule, text in reaction.replies:
-            self.auto_send(ws, rule, text)
+            self.send_for_rule(ws, rule, text)
             self.note("replied", f"{rule.id} replied {text!r} to {message.text!r}.")
         for rule, placeholder in reaction.missing:
             self.note(
@@ -260,7 +252,7 @@ class Connection(Timers):
     def _carry_out(self, ws: Any, out: Output) -> None:
         """Do what a codec call asked for, in order."""
         for frame in out.send:
-            self.write(ws, frame)
+            self.write_own(ws, frame)
         if out.documents:
             now, arrive = time.time(), self._arrive
             for received in out.documents:
@@ -307,7 +299,7 @@ class Connection(Timers):
 
     # -- sending (on the loop) -------------------------------------------------------------
 
-    def write(self, ws: Any, frame: Frame) -> None:
+    def write_own(self, ws: Any, frame: Frame) -> None:
         """Write a frame of the library's own (keep-alives, handshakes, rule replies) now,
         or queue it behind what is being sent."""
         self.wire_log.append(("send", Message(0, time.time(), frame), "auto"))
@@ -315,7 +307,7 @@ class Connection(Timers):
             if ws.state is State.OPEN:
                 asyncio.ensure_future(_quietly(ws.send(frame)))
 
-    def auto_send(self, ws: Any, rule: Rule, text: str) -> None:
+    def send_for_rule(self, ws: Any, rule: Rule, text: str) -> None:
         """Send a rule's reply or heartbeat: a document on a protocol connection."""
         if self.codec is not None:
             try:
@@ -330,7 +322,7 @@ class Connection(Timers):
         self.auto_sent += 1
         for frame in frames:
             self.sent += 1
-            self.write(ws, frame)
+            self.write_own(ws, frame)
 
     def encode(self, message: Any) -> list[Frame]:
         """The frames that send ``message`` (a document, or JSON text of one)."""
@@ -354,9 +346,9 @@ class Connection(Timers):
             self.history.poke()  # The keyword waits for replies: it must learn of this now.
             raise
         prepared.set_result((frames, pending))
-        return self.send_soon(frames, timeout, mark)
+        return self.send_frames(frames, timeout, mark)
 
-    def send_soon(
+    def send_frames(
         self, frames: list[Frame], timeout: float | None, mark: list[int | None] | None = None
     ) -> Coroutine[Any, Any, None] | None:
         """Send frames in order: those nothing stands in the way of at once, the rest
@@ -377,12 +369,12 @@ class Connection(Timers):
                 raise
             if not written:
                 if index == 0 and mark is not None:
-                    mark[0] = None  # Not written yet: send() marks it when it is.
-                return self.send(frames[index:], timeout, mark)
+                    mark[0] = None  # Not written yet: _send_draining() marks it when it is.
+                return self._send_draining(frames[index:], timeout, mark)
             self._record_sent(frame)
         return None
 
-    async def send(
+    async def _send_draining(
         self, frames: list[Frame], timeout: float | None, mark: list[int | None] | None = None
     ) -> None:
         """Send frames through websockets' ``send()``; on failure, wake whoever waits on

@@ -1,7 +1,7 @@
 """Mock servers on the loop thread: each client that completes the upgrade becomes a
 :class:`~RobotWebSocket._client.Connection` named ``<alias>#<n>``.
 
-The server is websockets' own (``serve``); its connections mix in :class:`._wire.Receiving`,
+The server is websockets' own (``serve``); its connections mix in :class:`._wire.DirectPaths`,
 so a client's messages go through :meth:`Connection.deliver` (rules, then the history)
 exactly as a library client's do. Keyword threads never touch the server: they read
 ``clients`` under ``condition``, which the loop notifies as each client arrives, and hand
@@ -24,13 +24,13 @@ from websockets.http11 import Request, Response
 from websockets.typing import Subprotocol
 
 from ._client import Connection
-from ._wire import WIRE_LOGGER, Receiving
+from ._wire import WIRE_LOGGER, DirectPaths
 from .history import BUFFER_BYTES, History
 from .masking import mask_url
 from .rules import RuleSet
 
 
-class _ServerSide(Receiving, ServerConnection):
+class _ServerSide(DirectPaths, ServerConnection):
     """websockets' asyncio server connection, wired to one :class:`Connection`."""
 
     def __init__(self, *args: Any, owner: Connection, **kwargs: Any) -> None:

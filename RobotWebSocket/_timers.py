@@ -21,7 +21,7 @@ class Timers:
     rulesets: list[Any]
     note: Callable[[str, str], None]
     _timers: dict[str, asyncio.TimerHandle]
-    auto_send: Callable[[Any, Rule, str], None]
+    send_for_rule: Callable[[Any, Rule, str], None]
     _carry_out: Callable[[Any, Any], None]
 
     def start_heartbeats(self, only: Rule | None = None) -> None:
@@ -41,7 +41,7 @@ class Timers:
             ws = self.ws
             if not rule.active or ws is None or ws.state is not State.OPEN:
                 return
-            self.auto_send(ws, rule, rule.template.text)  # type: ignore[union-attr]
+            self.send_for_rule(ws, rule, rule.template.text)  # type: ignore[union-attr]
             self.note("heartbeat", f"{rule.id} sent heartbeat {rule.template.text!r}.")  # type: ignore[union-attr]
             self._schedule(loop, rule)
 

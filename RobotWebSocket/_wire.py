@@ -6,14 +6,14 @@ coroutines, because each cost a loop iteration and a task on every message
 (docs/performance.md):
 
 * A message is handed to its owner (:class:`~RobotWebSocket._client.Connection`) as soon
-  as websockets has parsed its last frame (:meth:`Receiving.process_event`), instead of
+  as websockets has parsed its last frame (:meth:`DirectPaths.process_event`), instead of
   being queued for a reader task that ``async for`` wakes one message at a time.
 * A send that websockets would not have to wait for (connection open, no fragmented send
   going on, write buffer below its limit) is written at once by loop code
-  (:meth:`Receiving.rws_write_now`). Any other send goes through websockets' own
+  (:meth:`DirectPaths.rws_write_now`). Any other send goes through websockets' own
   ``send()``, which waits for the buffer to drain.
 
-Reads from a plain socket are also sized to the messages (:meth:`Receiving.data_received`).
+Reads from a plain socket are also sized to the messages (:meth:`DirectPaths.data_received`).
 
 This uses websockets' documented extension point (``create_connection``, a connection
 subclass) and a few of its connection internals; ``utest/test_client.py`` checks them
@@ -68,7 +68,7 @@ def _fragmenting(ws: Any) -> bool:
     return True
 
 
-class Receiving:
+class DirectPaths:
     """What our client and server connections add to websockets' asyncio connection:
     messages handed to the owning :class:`Owner` as their last frame is parsed, sized
     reads, and writing at once. Its own names start with ``rws_``, so as not to collide
@@ -172,7 +172,7 @@ class Receiving:
 
 
 class Owner(Protocol):
-    """The side of a connection that receives what :class:`Receiving` hands over."""
+    """The side of a connection that receives what :class:`DirectPaths` hands over."""
 
     history: History
 
@@ -181,7 +181,7 @@ class Owner(Protocol):
     def lost(self, ws: Any, exc: Exception | None) -> None: ...
 
 
-class _Client(Receiving, ClientConnection):
+class ClientSide(DirectPaths, ClientConnection):
     """websockets' asyncio client connection, wired to one :class:`Owner`."""
 
     def __init__(self, *args: Any, owner: Owner, **kwargs: Any) -> None:

@@ -61,14 +61,14 @@ def _written_at(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     after a message that arrives just before the write (``{"n": -1}``): the stream's own
     messages fall into that gap now and then; this one falls into it every time."""
     totals: list[int] = []
-    original = Connection.send_soon
+    original = Connection.send_frames
 
-    def send_soon(self: Connection, *args: Any) -> Any:
+    def send_frames(self: Connection, *args: Any) -> Any:
         self.history.append_message(Message(0, time.time(), '{"n": -1}'))
         totals.append(self.history.total)
         return original(self, *args)
 
-    monkeypatch.setattr(Connection, "send_soon", send_soon)
+    monkeypatch.setattr(Connection, "send_frames", send_frames)
     return totals
 
 

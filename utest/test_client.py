@@ -15,8 +15,8 @@ from conftest import InProcessServer
 from websockets.asyncio.server import ServerConnection
 
 from RobotWebSocket import RobotWebSocket
-from RobotWebSocket._client import MAX_FRAGMENTS, READ_BIG, READ_SMALL, _Client
 from RobotWebSocket._loop import LOOP
+from RobotWebSocket._wire import MAX_FRAGMENTS, READ_BIG, READ_SMALL, ClientSide
 from RobotWebSocket.errors import SendFailed
 
 
@@ -95,7 +95,7 @@ def test_too_many_fragments_close_with_1009(srv: InProcessServer, lib: RobotWebS
 
 def _write_now(lib: RobotWebSocket, url: str, data: Any) -> bool:
     ws = lib._context.registry.get(url).connection.ws
-    assert isinstance(ws, _Client)
+    assert isinstance(ws, ClientSide)
 
     async def write() -> bool:
         return ws.rws_write_now(data)

@@ -15,8 +15,8 @@ from conftest import InProcessServer
 from websockets.asyncio.server import ServerConnection
 
 from RobotWebSocket import RobotWebSocket
-from RobotWebSocket._client import _FRAGMENTING
 from RobotWebSocket._loop import LoopThread
+from RobotWebSocket._wire import _FRAGMENTING
 
 SELECTORS = [
     name for name in ("SelectSelector", "PollSelector", "EpollSelector") if hasattr(selectors, name)

@@ -1,1 +1,2 @@
-"""Keyword classes, one module per concern, assembled into the library in ``__init__``."""
+"""Keyword components, one module per concern, each holding the :class:`~.base.Context`
+that ``RobotWebSocket/__init__.py`` gives them all (PythonLibCore's ``DynamicCore``)."""

@@ -203,7 +203,7 @@ class Sender(ContextAware):
         limit = self._timeout_or_default(limit)
         started = time.time()
         mark: list[int | None] = [None]
-        future = self._loop.call(conn.send_soon, frames, limit, mark)
+        future = self._loop.call(conn.send_frames, frames, limit, mark)
         return Sending(future, frames, started, limit, mark)
 
     def finish_send(self, conn: Connection, sending: Sending) -> list[Message]:
