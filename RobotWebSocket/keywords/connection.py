@@ -10,6 +10,7 @@ from typing import Any
 from robot.running.context import EXECUTION_CONTEXTS
 
 from .._client import Connection
+from .._robot import ROBOT_CONTROL
 from ..arguments import (
     check_close_code,
     check_headers,
@@ -133,6 +134,8 @@ class ConnectionKeywords(LibraryBase):
         connection.owner = context.suite.id if context is not None else None
         try:
             self._loop.run(connection.open(options, limit))
+        except ROBOT_CONTROL:
+            raise  # A Robot timeout or stop is Robot's to report, not a failed connection.
         except BaseException as error:
             raise connect_error(
                 error, connection.display_url, limit, codec and codec.name, self._show
