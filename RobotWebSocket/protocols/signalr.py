@@ -160,6 +160,7 @@ class SignalR(Codec):
 
     def _messages(self, message: Frame, now: float) -> Output:
         out = Output()
+        documents: list[tuple[dict[str, Any] | Received, Frame]]
         if self._binary:
             if isinstance(message, str):
                 raise ValueError("a text frame on a MessagePack SignalR connection")
@@ -343,8 +344,8 @@ def _first_record(message: Frame) -> tuple[str, Frame]:
         if not separator:
             raise ValueError("the SignalR handshake ends with the record separator 0x1E")
         return text, rest
-    head, separator, tail = bytes(message).partition(b"\x1e")
-    if not separator:
+    head, mark, tail = bytes(message).partition(b"\x1e")
+    if not mark:
         raise ValueError("the SignalR handshake ends with the record separator 0x1E")
     return head.decode("utf-8"), tail
 
