@@ -24,7 +24,7 @@ connection with its error as the reason.
 
 The negotiate request (``POST <hub>/negotiate?negotiateVersion=1``) is HTTP, made by the
 connection layer before the WebSocket opens; :func:`negotiate_url` and
-:func:`parse_negotiate` are its pure parts.
+:func:`parse_negotiate` (in :mod:`.signalr_negotiate`) are its pure parts.
 """
 
 from __future__ import annotations
@@ -32,11 +32,16 @@ from __future__ import annotations
 import base64
 import json
 import uuid
-from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from .base import Codec, Frame, Output, Pending, ProtocolError, Received, plain, undecodable
+from .signalr_negotiate import (  # noqa: F401  (part of this module's interface)
+    Negotiated,
+    negotiate_path,
+    negotiate_url,
+    parse_negotiate,
+    websocket_url,
+)
 
 RS = "\x1e"
 INVOCATION, STREAM_ITEM, COMPLETION, STREAM_INVOCATION, CANCEL, PING, CLOSE, ACK, SEQUENCE = range(
@@ -407,85 +412,3 @@ def _b64(value: Any) -> Any:
 def _truncate(reason: str) -> str:
     encoded = reason.encode("utf-8")[:_REASON_BYTES]
     return encoded.decode("utf-8", "ignore")
-
-
-# -- negotiate ---------------------------------------------------------------------------------
-
-_WS = {"http": "ws", "https": "wss", "ws": "ws", "wss": "wss"}
-
-
-def negotiate_url(url: str) -> str:
-    """The negotiate request's URL for the hub at ``url``:
-    ``POST <hub>/negotiate?negotiateVersion=1``, keeping the hub URL's query."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https"):
-        raise ProtocolError(f"SignalR negotiates over http:// or https://, not {parts.scheme}://")
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "id"]
-    query.append(("negotiateVersion", "1"))
-    path = parts.path.rstrip("/") + "/negotiate"
-    return urlunsplit((parts.scheme, parts.netloc, path, urlencode(query), ""))
-
-
-def negotiate_path(url: str) -> str:
-    """The negotiate request's target (path and query), for an HTTP request line."""
-    parts = urlsplit(negotiate_url(url))
-    return f"{parts.path}?{parts.query}"
-
-
-@dataclass(frozen=True)
-class Negotiated:
-    """What a negotiate response says: connect (``connection_token``) or negotiate again at
-    ``redirect`` with ``access_token`` as the bearer token (Azure SignalR)."""
-
-    connection_token: str | None = None
-    connection_id: str | None = None
-    negotiate_version: int = 0
-    redirect: str | None = None
-    access_token: str | None = None
-    transports: list[str] = field(default_factory=list)
-
-
-def parse_negotiate(body: bytes | str) -> Negotiated:
-    """Read a negotiate response body. :class:`ProtocolError` with the server's ``error``,
-    for a body that is not one, or when the server does not offer WebSockets."""
-    try:
-        response = json.loads(body)
-    except ValueError as error:
-        raise ProtocolError(f"the negotiate response is not JSON: {error}") from None
-    if not isinstance(response, dict):
-        raise ProtocolError("the negotiate response is not a JSON object")
-    if response.get("error") is not None:
-        raise ProtocolError(f"the server refused to negotiate: {response['error']}")
-    if isinstance(response.get("url"), str):
-        token = response.get("accessToken")
-        return Negotiated(redirect=response["url"], access_token=token)
-    version = response.get("negotiateVersion", 0)
-    token = response.get("connectionToken") if version else response.get("connectionId")
-    if not isinstance(token, str):
-        key = "connectionToken" if version else "connectionId"
-        raise ProtocolError(f"the negotiate response has no {key}")
-    transports = [
-        t.get("transport") for t in response.get("availableTransports") or [] if isinstance(t, dict)
-    ]
-    if transports and "WebSockets" not in transports:
-        raise ProtocolError(
-            f"the server does not offer the WebSockets transport, only {', '.join(map(str, transports))}"
-        )
-    return Negotiated(
-        connection_token=token,
-        connection_id=response.get("connectionId"),
-        negotiate_version=version,
-        transports=[str(t) for t in transports],
-    )
-
-
-def websocket_url(url: str, negotiated: Negotiated | None = None) -> str:
-    """The WebSocket URL of the hub at ``url`` (http, https, ws or wss), with the negotiated
-    connection token as ``id``."""
-    parts = urlsplit(url)
-    if parts.scheme not in _WS:
-        raise ProtocolError(f"a SignalR hub URL is http(s):// or ws(s)://, not {parts.scheme}://")
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "id"]
-    if negotiated is not None and negotiated.connection_token:
-        query.append(("id", negotiated.connection_token))
-    return urlunsplit((_WS[parts.scheme], parts.netloc, parts.path, urlencode(query), ""))
