@@ -29,6 +29,7 @@ import json
 import math
 import re
 from enum import Enum
+from functools import lru_cache
 from typing import Any
 
 from .errors import InvalidArgument
@@ -115,12 +116,12 @@ _SHOULD = {
 }
 
 EVALUATING = (Operator.VALIDATE, Operator.THEN)
-_ORDERING = {
-    Operator.LESS: lambda a, b: a < b,
-    Operator.GREATER: lambda a, b: a > b,
-    Operator.LESS_OR_EQUAL: lambda a, b: a <= b,
-    Operator.GREATER_OR_EQUAL: lambda a, b: a >= b,
-}
+_ORDERING = (
+    Operator.LESS,
+    Operator.GREATER,
+    Operator.LESS_OR_EQUAL,
+    Operator.GREATER_OR_EQUAL,
+)
 _TEXTUAL = (Operator.STARTS, Operator.ENDS, Operator.MATCHES)
 _OPERATOR_NAMES = ", ".join(SHOWN.values())
 
@@ -188,10 +189,21 @@ def coerce_expected(value: Any, operator: Operator | Any, expected: Any) -> Any:
         word = expected.strip().lower()
         if word in _WORDS:
             return _WORDS[word]
+    read = _read_json(expected)
+    return expected if read is _NOT_JSON else read
+
+
+_NOT_JSON = object()
+
+
+@lru_cache(maxsize=256)
+def _read_json(text: str) -> Any:
+    """``text`` as JSON, read once: a wait judges every message against the same text.
+    (The values are shared, and never changed.)"""
     try:
-        return json.loads(expected)
+        return json.loads(text)
     except (ValueError, RecursionError):
-        return expected
+        return _NOT_JSON
 
 
 def as_number(value: Any) -> int | float | None:
@@ -273,12 +285,13 @@ def verdict(
     message: str | None = None,
     formatters: list[Any] | None = None,
     subject: str | None = None,
+    explain: bool = True,
 ) -> tuple[bool | None, Any, str]:
     """Judge ``value``: (outcome, value to return, text). The outcome is ``True`` when the
     assertion holds (the text is then a note, such as text read as a number, or empty),
-    ``False`` when it does not (the text is the complaint) and ``None`` when the value
-    cannot be judged so (the text says why). ``subject`` names the value in reasons
-    (``$.n``)."""
+    ``False`` when it does not (the text is the complaint; empty unless ``explain``, as
+    a wait judges many values and shows one complaint) and ``None`` when the value cannot
+    be judged so (the text says why). ``subject`` names the value in reasons (``$.n``)."""
     if operator is None:
         return True, value, ""
     if operator in EVALUATING:
@@ -307,6 +320,8 @@ def verdict(
         return None, value, note
     if holds:
         return True, value, note
+    if not explain:
+        return False, value, ""
     complaint = _complaint(value, operator, coerced, message)
     if note:
         complaint = f"{complaint}; {note}"
@@ -351,7 +366,13 @@ def _order(
             f"{_name(subject, value)} is {_kind(value)}, cannot be compared with "
             f"{SHOWN[operator]} {_expected_text(expected)}"
         )
-    return bool(_ORDERING[operator](left, right)), note
+    if operator is Operator.LESS:
+        return left < right, note
+    if operator is Operator.GREATER:
+        return left > right, note
+    if operator is Operator.LESS_OR_EQUAL:
+        return left <= right, note
+    return left >= right, note
 
 
 def _contains(

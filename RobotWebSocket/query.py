@@ -133,15 +133,19 @@ class Query:
             if equal is not None:
                 self._unexplained, self.fault = value, ""
                 return False
+        judged = value
         outcome, value, text = verdict(
-            value, operator, self.expected, self.message, self.formatters, self.subject
+            value, operator, self.expected, self.message, self.formatters, self.subject, False
         )
-        self._unexplained = _NONE
         if outcome:
-            self._complaint, self.fault, self.note = "", "", text
+            self._unexplained, self._complaint, self.fault, self.note = _NONE, "", "", text
             extraction.value = value
             return True
-        self._complaint = text
+        if outcome is False and not text:
+            # Worded only if a failure message asks for it, as for equality.
+            self._unexplained, self.fault = judged, ""
+            return False
+        self._unexplained, self._complaint = _NONE, text
         self.fault = "" if outcome is False else text
         return False
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -133,9 +134,9 @@ class Rule:
             )
         self.needles = _needles(self.query)
 
-    def applies_to(self, message: Message, faults: list[tuple[Rule, str]] | None = None) -> bool:
+    def applies_to(self, message: Message, reaction: Reaction | None = None) -> bool:
         """Whether the rule matches ``message``. Never raises: a message the rule cannot
-        judge does not match, and the reason is added to ``faults``."""
+        judge does not match, and the reason goes to ``reaction.faults``."""
         query = self.query
         assert query is not None
         needles = self.needles
@@ -157,8 +158,8 @@ class Rule:
             if not fault:
                 return False
             query.fault = ""
-        if faults is not None:
-            faults.append((self, fault))
+        if reaction is not None:
+            reaction.fault(self, fault)
         return False
 
     def describe(self) -> str:
@@ -200,17 +201,21 @@ def _is_json(text: str) -> bool:
     return True
 
 
-@dataclass
+@dataclass(slots=True)
 class Reaction:
-    """What the rules make of one message."""
+    """What the rules make of one message (one is made per message: slots keep it cheap)."""
 
     replies: list[tuple[Rule, str]] = field(default_factory=list)
     #: Reply rules whose placeholder found nothing: (rule, placeholder).
     missing: list[tuple[Rule, str]] = field(default_factory=list)
     ignored_by: Rule | None = None
     #: Rules that could not judge the message, each counted as no match: (rule, reason).
-    #: A rule may appear more than once (once per rule set that holds it).
-    faults: list[tuple[Rule, str]] = field(default_factory=list)
+    #: Empty (a shared empty tuple, so a message costs no list) unless a rule faulted.
+    faults: Sequence[tuple[Rule, str]] = ()
+
+    def fault(self, rule: Rule, reason: str) -> None:
+        """Note that ``rule`` could not judge the message, and why."""
+        self.faults = [*self.faults, (rule, reason)]
 
 
 class RuleSet:
@@ -248,13 +253,13 @@ class RuleSet:
                 continue
             if rule.times is not None and rule.used >= rule.times:
                 continue
-            if not rule.applies_to(message, reaction.faults):
+            if not rule.applies_to(message, reaction):
                 continue
             assert rule.template is not None
             text, missing, fault = rule.template.render(message)
             if text is None:
                 if fault is not None:
-                    reaction.faults.append((rule, fault))
+                    reaction.fault(rule, fault)
                 else:
                     reaction.missing.append((rule, missing or ""))
                 continue
@@ -262,11 +267,7 @@ class RuleSet:
             reaction.replies.append((rule, text))
         if reaction.ignored_by is None:
             for rule in rules:
-                if (
-                    rule.kind == "ignore"
-                    and rule.active
-                    and rule.applies_to(message, reaction.faults)
-                ):
+                if rule.kind == "ignore" and rule.active and rule.applies_to(message, reaction):
                     reaction.ignored_by = rule
                     break
         return reaction
