@@ -9,24 +9,31 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
-from assertionengine import AssertionOperator
-
-from .assertions import check, coerce_expected, describe, to_operator
+from .assertions import (
+    JUDGEMENT_ERRORS,
+    Operator,
+    check_pattern,
+    coerce_expected,
+    describe,
+    to_operator,
+    verdict,
+)
 from .errors import InvalidArgument
 from .extraction import NOTHING, Expression, Extraction, compile_expression, extract
 from .history import Message
 
 _NONE = object()
-_EQUAL = AssertionOperator["=="]
-_QUICK = (_EQUAL, AssertionOperator["!="])
+_EQUAL = Operator.EQUAL
+_QUICK = (_EQUAL, Operator.NOT_EQUAL)
 
 
 @dataclass
 class Query:
     expression: Expression | None
-    operator: AssertionOperator | None
+    operator: Operator | None
     expected: Any
     last: int = 1
     all_matches: bool = False
@@ -37,18 +44,28 @@ class Query:
     #: worked out if a failure message asks for it.
     _unexplained: Any = field(default=_NONE, init=False)
     _complaint: str = field(default="", init=False)
-    #: ``expected`` as compared with text values and with other values (read as JSON).
-    _coerced: dict[bool, Any] = field(default_factory=dict, init=False)
+    #: ``expected`` as compared with values of each type (read as JSON for non-text).
+    _coerced: dict[type, Any] = field(default_factory=dict, init=False)
+    #: Why the last value judged could not be judged (``null > 5``), else empty: rules
+    #: warn about it.
+    fault: str = field(default="", init=False)
+    #: A note on the last value accepted, such as text read as a number, else empty.
+    note: str = field(default="", init=False)
 
     @property
     def complaint(self) -> str:
         """The assertion's complaint about the last value judged, for failure messages."""
         if self._unexplained is not _NONE:
             value, self._unexplained = self._unexplained, _NONE
-            self._complaint = check(
-                value, self.operator, self.expected, self.message, self.formatters
+            self._complaint = verdict(
+                value, self.operator, self.expected, self.message, self.formatters, self.subject
             )[2]
         return self._complaint
+
+    @property
+    def subject(self) -> str | None:
+        """How failure reasons name the value: the expression."""
+        return self.expression.source if self.expression is not None else None
 
     @classmethod
     def build(
@@ -66,9 +83,9 @@ class Query:
             # and the expected value in the operator's.
             expression, operator, expected = None, expression, operator
         compiled = None if expression in (None, "") else compile_expression(expression)
-        return cls(
-            compiled, to_operator(operator), expected, last, all_matches, message, formatters
-        )
+        judged = to_operator(operator)
+        check_pattern(judged, expected)
+        return cls(compiled, judged, expected, last, all_matches, message, formatters)
 
     @property
     def one_message(self) -> bool:
@@ -93,27 +110,44 @@ class Query:
         keyword returns (``then`` changes it) and, if not, why."""
         self.latest = extraction
         if not extraction.found:
+            self.fault = ""
             return False
         value = extraction.value
-        if self.operator in _QUICK and not self.formatters:
-            # Equality is judged here, and AssertionEngine (slow, for a wait that judges
-            # every message of a burst) only words the complaint when one is shown.
-            text = isinstance(value, (str, bytes))
-            if text not in self._coerced:
-                self._coerced[text] = coerce_expected(value, self.operator, self.expected)
-            equal = bool(value == self._coerced[text])
-            if equal is (self.operator is _EQUAL):
+        operator = self.operator
+        if operator in _QUICK and not self.formatters:
+            # Equality is judged here, and the complaint is only worded if a failure shows
+            # it: a wait judges every message of a burst. ``true`` is not ``1``.
+            coerced = self._coerced.get(value.__class__, _NONE)
+            if coerced is _NONE:
+                coerced = coerce_expected(value, operator, self.expected)
+                self._coerced[value.__class__] = coerced
+            try:
+                equal = value == coerced and (value.__class__ is bool) is (
+                    coerced.__class__ is bool
+                )
+            except JUDGEMENT_ERRORS:
+                equal = None  # deep nesting: the judgement below words it
+            if equal is (operator is _EQUAL):
                 self._unexplained, self._complaint = _NONE, ""
                 return True
-            self._unexplained = value
-            return False
-        holds, value, complaint = check(
-            value, self.operator, self.expected, self.message, self.formatters
+            if equal is not None:
+                self._unexplained, self.fault = value, ""
+                return False
+        judged = value
+        outcome, value, text = verdict(
+            value, operator, self.expected, self.message, self.formatters, self.subject, False
         )
-        self._unexplained, self._complaint = _NONE, complaint
-        if holds:
+        if outcome:
+            self._unexplained, self._complaint, self.fault, self.note = _NONE, "", "", text
             extraction.value = value
-        return holds
+            return True
+        if outcome is False and not text:
+            # Worded only if a failure message asks for it, as for equality.
+            self._unexplained, self.fault = judged, ""
+            return False
+        self._unexplained, self._complaint = _NONE, text
+        self.fault = "" if outcome is False else text
+        return False
 
     def describe(self) -> str:
         what = self.expression.source if self.expression is not None else "any message"
@@ -131,7 +165,7 @@ class Query:
 
 
 def _is_operator(expression: Any) -> bool:
-    if isinstance(expression, AssertionOperator):
+    if isinstance(expression, Enum):
         return True
     if not isinstance(expression, str) or expression.strip() in ("", "$") or expression[:1] in "$/":
         return False

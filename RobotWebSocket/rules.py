@@ -7,6 +7,12 @@ answers with the replies to send and whether to keep the message out of the hist
 Reply rules are applied before ignore rules, so an ignored message can still trigger a
 reply. Each rule's expression is compiled once, and a message's extraction results are
 memoised on the message, so non-matching rules cost one cached lookup each.
+
+:meth:`RuleSet.react` never raises: a rule that cannot judge a message (its value is
+``null`` for ``> 5``, or judging it failed) counts as no match, and the reason is kept in
+:attr:`Reaction.faults` for the connection to warn about. Rules judge with the library's own
+operators (:mod:`.assertions`); ``validate`` and ``then``, which need Robot, are refused
+when a rule is made.
 """
 
 from __future__ import annotations
@@ -14,11 +20,11 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from assertionengine import AssertionOperator
-
+from .assertions import EVALUATING, SHOWN, Operator
 from .errors import InvalidArgument
 from .extraction import Expression, compile_expression, message_matches
 from .history import NOT_PARSED, Message
@@ -65,20 +71,43 @@ class Template:
         parts.append(text[position:])
         return cls(text, parts)
 
-    def render(self, message: Message) -> tuple[str | None, str | None]:
-        """The reply for ``message``, or ``None`` and the placeholder that found nothing.
-        A string value is put in as its text, any other value as JSON."""
+    def render(self, message: Message) -> tuple[str | None, str | None, str | None]:
+        """The reply for ``message``: (text, placeholder that found nothing, fault). A
+        string value is put in as its text, any other value as JSON. Never raises: what
+        goes wrong is the fault (text is then ``None``)."""
         out: list[str] = []
         for part in self.parts:
             if isinstance(part, str):
                 out.append(part)
                 continue
-            values = message_matches(part, message, True)
-            if not values:
-                return None, part.source
-            value = values[0]
-            out.append(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
-        return "".join(out), None
+            try:
+                values = message_matches(part, message, True)
+                if not values:
+                    return None, part.source, None
+                value = values[0]
+                if isinstance(value, (bytes, bytearray)):
+                    # A codec's binary value is put in as text, as a string is.
+                    value = bytes(value).decode("utf-8", "replace")
+                out.append(
+                    value
+                    if isinstance(value, str)
+                    else json.dumps(value, ensure_ascii=False, default=_as_json)
+                )
+            except Exception as error:  # noqa: BLE001 - the loop must not fail: see react
+                return None, None, f"placeholder {part.source} failed ({_why(error)})"
+        return "".join(out), None, None
+
+
+def _as_json(value: Any) -> Any:
+    """What JSON cannot hold (a codec's bytes, an XML node), written in a reply."""
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value).decode("utf-8", "replace")
+    return str(value)
+
+
+def _why(error: BaseException) -> str:
+    text = str(error)
+    return f"{type(error).__name__}: {text[:200]}" if text else type(error).__name__
 
 
 @dataclass(eq=False)
@@ -96,10 +125,20 @@ class Rule:
     active: bool = True
 
     def __post_init__(self) -> None:
+        if self.query is not None and self.query.operator in EVALUATING:
+            raise InvalidArgument(
+                f"'{SHOWN[self.query.operator]}' cannot be used in message rules: validate "
+                "and then run Robot's evaluation, which only the test's own thread may do, "
+                "and rules run on the event loop as each message arrives. Use ==, !=, <, >, "
+                "<=, >=, contains, not contains, starts, ends or matches."
+            )
         self.needles = _needles(self.query)
 
-    def applies_to(self, message: Message) -> bool:
-        assert self.query is not None
+    def applies_to(self, message: Message, reaction: Reaction | None = None) -> bool:
+        """Whether the rule matches ``message``. Never raises: a message the rule cannot
+        judge does not match, and the reason goes to ``reaction.faults``."""
+        query = self.query
+        assert query is not None
         needles = self.needles
         if needles and message.document is NOT_PARSED:
             # The cheap check first: a JSON text with no backslash holds its member names
@@ -109,7 +148,19 @@ class Rule:
                 for needle in needles:
                     if needle not in data:
                         return False
-        return self.query.judge_one(message)
+        try:
+            if query.judge_one(message):
+                return True
+        except Exception as error:  # noqa: BLE001 - nothing may reach the loop's callbacks
+            fault = f"judging it failed ({_why(error)})"
+        else:
+            fault = query.fault
+            if not fault:
+                return False
+            query.fault = ""
+        if reaction is not None:
+            reaction.fault(self, fault)
+        return False
 
     def describe(self) -> str:
         if self.kind == "heartbeat":
@@ -130,10 +181,12 @@ def _needles(query: Query | None) -> tuple[str, ...]:
     needles = [json.dumps(name) for name in expression.members]
     expected = query.expected
     if (
-        query.operator is AssertionOperator["=="]
+        query.operator is Operator.EQUAL
         and isinstance(expected, str)
         and _VERBATIM.fullmatch(expected)
         and not _is_json(expected)
+        # ``True``, ``None``... are read as true and null against a boolean or null.
+        and expected.strip().lower() not in ("true", "false", "none", "null")
     ):
         needles.append(expected)
     return tuple(n for n in needles if _VERBATIM.fullmatch(n.strip('"')))
@@ -148,14 +201,21 @@ def _is_json(text: str) -> bool:
     return True
 
 
-@dataclass
+@dataclass(slots=True)
 class Reaction:
-    """What the rules make of one message."""
+    """What the rules make of one message (one is made per message: slots keep it cheap)."""
 
     replies: list[tuple[Rule, str]] = field(default_factory=list)
     #: Reply rules whose placeholder found nothing: (rule, placeholder).
     missing: list[tuple[Rule, str]] = field(default_factory=list)
     ignored_by: Rule | None = None
+    #: Rules that could not judge the message, each counted as no match: (rule, reason).
+    #: Empty (a shared empty tuple, so a message costs no list) unless a rule faulted.
+    faults: Sequence[tuple[Rule, str]] = ()
+
+    def fault(self, rule: Rule, reason: str) -> None:
+        """Note that ``rule`` could not judge the message, and why."""
+        self.faults = [*self.faults, (rule, reason)]
 
 
 class RuleSet:
@@ -182,7 +242,9 @@ class RuleSet:
         return [r for r in self.rules if r.kind == "heartbeat" and r.active]
 
     def react(self, message: Message, reaction: Reaction) -> Reaction:
-        """Add this set's replies, then its ignore decision, for ``message``."""
+        """Add this set's replies, then its ignore decision, for ``message``. Never raises:
+        a rule that cannot judge the message counts as no match, and the reason is added to
+        ``reaction.faults``."""
         rules = self.rules
         if not rules:
             return reaction
@@ -191,18 +253,21 @@ class RuleSet:
                 continue
             if rule.times is not None and rule.used >= rule.times:
                 continue
-            if not rule.applies_to(message):
+            if not rule.applies_to(message, reaction):
                 continue
             assert rule.template is not None
-            text, missing = rule.template.render(message)
+            text, missing, fault = rule.template.render(message)
             if text is None:
-                reaction.missing.append((rule, missing or ""))
+                if fault is not None:
+                    reaction.fault(rule, fault)
+                else:
+                    reaction.missing.append((rule, missing or ""))
                 continue
             rule.used += 1
             reaction.replies.append((rule, text))
         if reaction.ignored_by is None:
             for rule in rules:
-                if rule.kind == "ignore" and rule.active and rule.applies_to(message):
+                if rule.kind == "ignore" and rule.active and rule.applies_to(message, reaction):
                     reaction.ignored_by = rule
                     break
         return reaction

@@ -31,7 +31,20 @@ def test_validate_and_then_expressions_are_not_converted():
     "text", ["==", "equal", "should be", "contains", "*=", "NOT CONTAINS", " >= "]
 )
 def test_operators_from_strings(text):
-    assert isinstance(to_operator(text), AssertionOperator)
+    operator = to_operator(text)
+    assert operator is not None
+    assert operator.value == AssertionOperator[" ".join(text.split()).lower()].value
+
+
+def test_every_assertionengine_operator_name_is_accepted_as_assertionengine_reads_it():
+    """The library judges the operators itself: its names must stay AssertionEngine's."""
+    from RobotWebSocket.assertions import NAMES
+
+    assert {name: op.value for name, op in NAMES.items()} == {
+        name: op.value for name, op in AssertionOperator.__members__.items()
+    }
+    for op in AssertionOperator:
+        assert to_operator(op).value == op.value
 
 
 def test_operator_none_and_unknown():
@@ -69,8 +82,8 @@ def test_equality_is_judged_quickly_and_the_complaint_worded_only_when_asked(mon
     from RobotWebSocket.query import Query
 
     calls = []
-    real_check = query_module.check
-    monkeypatch.setattr(query_module, "check", lambda *a: calls.append(a) or real_check(*a))
+    real_verdict = query_module.verdict
+    monkeypatch.setattr(query_module, "verdict", lambda *a: calls.append(a) or real_verdict(*a))
     equal = Query.build("$.n", "==", "3")
     assert [equal.accept(Extraction(True, n)) for n in (1, 2, 3)] == [False, False, True]
     unequal = Query.build("$.s", "!=", "x")

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
+import subprocess
 import time
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import InProcessServer
+from conftest import InProcessServer, robot_command
 
 from RobotWebSocket import RobotWebSocket
 from RobotWebSocket._client import Connection
@@ -190,3 +194,99 @@ def test_the_byte_bound_is_an_import_argument(server: Any) -> None:
         assert library._context.registry.get(url).connection.history.max_bytes == 4096
     finally:
         library.close()
+
+
+
+STOP_SUITE = """
+*** Settings ***
+Library           RobotWebSocket    timeout=3s
+Library           helpers.py
+
+*** Test Cases ***
+A Test Timeout Interrupts Stop Mock Server
+    [Timeout]    0.5s
+    ${url}=    Start Mock Server    alias=stuck
+    Set Suite Variable    ${URL}    ${url}
+    Open Silent Client    ${url}
+    Wait For Client    stuck
+    # The client never answers the close: the stop would wait 3 s.
+    Stop Mock Server    stuck
+
+The Next Stop Finishes The Job
+    Stop Mock Server    stuck
+    Should Not Accept    ${URL}
+    Stop Mock Server    stuck
+"""
+
+HELPERS = """
+import socket
+
+_kept = []
+
+def open_silent_client(url):
+    host, port = url.removeprefix("ws://").split(":")
+    sock = socket.create_connection((host, int(port)))
+    sock.sendall(
+        b"GET /stuck HTTP/1.1\\r\\nHost: x\\r\\nUpgrade: websocket\\r\\n"
+        b"Connection: Upgrade\\r\\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\\r\\n"
+        b"Sec-WebSocket-Version: 13\\r\\n\\r\\n"
+    )
+    assert b" 101 " in sock.recv(4096)
+    _kept.append(sock)
+
+def should_not_accept(url):
+    host, port = url.removeprefix("ws://").split(":")
+    try:
+        socket.create_connection((host, int(port)), timeout=1).close()
+    except OSError:
+        return
+    raise AssertionError(f"{url} still accepts connections")
+"""
+
+
+def test_an_interrupted_stop_mock_server_is_finished_by_the_next_stop(tmp_path: Path) -> None:
+    (tmp_path / "stop.robot").write_text(STOP_SUITE)
+    (tmp_path / "helpers.py").write_text(HELPERS)
+    run = subprocess.run(
+        [*robot_command(tmp_path, "--pythonpath", str(tmp_path)), str(tmp_path / "stop.robot")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    tests = {
+        test.get("name"): (test.find("status").get("status"), test.find("status").text or "")
+        for test in ET.parse(tmp_path / "output.xml").iter("test")
+    }
+    first = tests["A Test Timeout Interrupts Stop Mock Server"]
+    assert first[0] == "FAIL" and "timeout" in first[1].lower(), first
+    assert tests["The Next Stop Finishes The Job"] == ("PASS", ""), (tests, run.stdout)
+
+
+TIMEOUT_SUITE = """
+*** Settings ***
+Library           RobotWebSocket    connect_timeout=20s
+
+*** Test Cases ***
+A Test Timeout During Connect Is Reported As Robot's
+    [Timeout]    1s
+    Connect    ws://127.0.0.1:{port}/never-answers
+"""
+
+
+def test_robots_test_timeout_passes_through_connect_unchanged(tmp_path: Path) -> None:
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)  # Connections complete in the backlog; nobody ever answers.
+    try:
+        port = listener.getsockname()[1]
+        (tmp_path / "timeout.robot").write_text(TIMEOUT_SUITE.format(port=port))
+        subprocess.run(
+            [*robot_command(tmp_path), str(tmp_path / "timeout.robot")],
+            capture_output=True,
+            timeout=60,
+        )
+    finally:
+        listener.close()
+    status = next(ET.parse(tmp_path / "output.xml").iter("test")).find("status")
+    assert status is not None
+    assert (status.get("status"), status.text) == ("FAIL", "Test timeout 1 second exceeded.")

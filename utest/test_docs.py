@@ -74,7 +74,8 @@ def test_library_doc_has_the_sections():
         "Examples",
     ):
         assert f"= {section} =" in DOC.doc, section
-    assert "%TOC%" in DOC.doc
+    # Robot Framework 7.0 and 7.1 expand %TOC% into the list of sections when they read it.
+    assert "%TOC%" in DOC.doc or "- `Connections`\n- `Sending`" in DOC.doc
 
 
 @pytest.mark.skipif(

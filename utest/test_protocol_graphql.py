@@ -50,7 +50,6 @@ def test_connection_init_carries_init_as_its_payload(cls: type[GraphQLCodec]) ->
     assert [json.loads(frame) for frame in out.send] == [
         {"type": "connection_init", "payload": {"token": "abc"}}
     ]
-    assert codec.secrets() == ["abc"]
 
 
 @BOTH
@@ -207,3 +206,21 @@ def test_encoded_messages_decode_to_the_same_document(
     message = {"type": kind, "id": operation, "payload": payload}
     found = documents(acked(cls), *acked(cls).encode(message))
     assert found == [message]
+
+
+@BOTH
+def test_json_nested_too_deeply_is_undecodable_saying_so(cls: type[GraphQLCodec]) -> None:
+    codec = acked(cls)
+    deep = '{"type": "next", "id": "1", "payload": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    [found] = documents(codec, deep)
+    assert found == {"type": "undecodable", "raw": deep, "error": "nested too deeply"}
+    assert documents(codec, '{"type": "complete", "id": "1"}') == [{"type": "complete", "id": "1"}]
+
+
+@BOTH
+def test_a_message_whose_id_is_not_a_string_is_kept_as_it_is(cls: type[GraphQLCodec]) -> None:
+    codec = acked(cls)
+    _, is_reply = codec.request({"query": "{ n }"})
+    for ident in (1, None, ["1"], {"1": 1}, 1.5):
+        [found] = documents(codec, json.dumps({"type": "next", "id": ident, "payload": {}}))
+        assert found["id"] == ident and not is_reply(found)

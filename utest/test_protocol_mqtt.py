@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import struct
+import time
 
 import pytest
 from hypothesis import given
@@ -77,7 +78,6 @@ def test_connect_carries_init_credentials_and_options():
     )
     flags, keepalive, fields = read_connect(codec.opened("mqtt", 0.0).send[0])
     assert (flags, keepalive, fields) == (0xC0, 30, ["c1", "u", "p"])
-    assert codec.secrets() == ["u", "p"]
 
 
 def test_an_empty_client_id_is_sent_as_given():
@@ -384,3 +384,55 @@ def _json_or(text):
         return json.loads(text)
     except ValueError:
         return text
+
+
+DEEP = b"[" * 100_000 + b"]" * 100_000
+
+
+def test_a_payload_nested_too_deeply_for_json_is_kept_as_text():
+    # Deep JSON raises RecursionError, not ValueError: it escaped decoding and cost the
+    # connection.
+    codec = connected()
+    [item] = codec.receive(publish("t", DEEP), 1.0).documents
+    assert item.document["payload"] == DEEP.decode()
+
+
+def test_a_packet_announcing_more_than_max_size_is_undecodable_at_once():
+    # The codec waited for the announced bytes, swallowing every packet that followed.
+    codec = Mqtt(max_size=1000)
+    codec.opened("mqtt", 0.0)
+    codec.receive(CONNACK_OK, 0.0)
+    [item] = codec.receive(b"\x30" + remaining_length(1001) + b"\x00\x01t", 1.0).documents
+    assert item.document["type"] == "undecodable"
+    assert "1001 bytes" in item.document["error"] and "max_size 1000" in item.document["error"]
+    [item] = codec.receive(publish("t", b"next"), 1.0).documents
+    assert item.document["payload"] == "next"
+
+
+def test_max_size_is_one_mebibyte_unless_the_connection_says_otherwise():
+    huge = b"\x30" + remaining_length(2**20 + 1)
+    assert connected().receive(huge, 1.0).documents[0].document["type"] == "undecodable"
+    codec = Mqtt(max_size=None)
+    codec.opened("mqtt", 0.0)
+    codec.receive(CONNACK_OK, 0.0)
+    assert codec.receive(huge, 1.0).documents == []
+
+
+def test_a_packet_in_many_messages_is_reassembled_in_linear_time():
+    # Each message re-copied the whole buffer: 40,000 pieces of one packet took seconds.
+    codec = connected()
+    data = publish("t", b"y" * 1_000_000)
+    started = time.perf_counter()
+    found = []
+    for at in range(0, len(data), 25):
+        found += codec.receive(data[at : at + 25], 1.0).documents
+    assert time.perf_counter() - started < 0.5
+    [item] = found
+    assert item.document["payload"] == "y" * 1_000_000
+
+
+def test_a_header_cut_between_messages_is_reassembled():
+    codec = connected()
+    data = publish("t", b"z" * 300) + publish("t", b"w")
+    found = [d for b in data for d in codec.receive(bytes([b]), 1.0).documents]
+    assert [item.document["payload"] for item in found] == ["z" * 300, "w"]

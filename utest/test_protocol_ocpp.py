@@ -183,3 +183,33 @@ def test_a_request_decodes_to_the_call_that_was_encoded(action, payload):
     [frame], _ = codec.request([action, payload])
     [item] = opened(Ocpp201).receive(frame, 1.0).documents
     assert item.document[2:] == [action, payload]
+
+
+@pytest.mark.parametrize("cls", CODECS)
+def test_json_nested_too_deeply_is_undecodable_and_the_next_message_reads(cls):
+    # Deep JSON raises RecursionError, not ValueError: it escaped decoding and cost the
+    # connection.
+    codec = opened(cls)
+    deep = '[2, "id", "A", ' + "[" * 100_000 + "]" * 100_000 + "]"
+    for message in (deep, deep.encode()):
+        [item] = codec.receive(message, 1.0).documents
+        assert item.document == {"type": "undecodable", "raw": deep, "error": "nested too deeply"}
+    [item] = codec.receive('[3, "x", {}]', 1.0).documents
+    assert item.document == [3, "x", {}]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        '[2, 5, "A", {}]',
+        '[2, "id", 7, {}]',
+        '[[2], "id"]',
+        '[{}, "id", "A"]',
+        '["2", "id", "A", {}]',
+    ],
+)
+def test_wrong_shaped_arrays_are_undecodable_and_the_next_message_reads(message):
+    codec = opened()
+    [item] = codec.receive(message, 1.0).documents
+    assert item.document["type"] == "undecodable" and item.document["raw"] == message
+    assert codec.receive('[3, "x", {}]', 1.0).documents[0].document == [3, "x", {}]

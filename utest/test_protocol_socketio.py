@@ -85,10 +85,9 @@ def test_root_namespace_without_auth_sends_a_bare_connect() -> None:
     assert codec.receive(OPEN, 0.0).send == ["40"]
 
 
-def test_init_may_be_json_text_and_secrets_are_its_strings() -> None:
+def test_init_may_be_json_text() -> None:
     codec = SocketIO('{"token": "abc", "n": 1}')
     assert codec.init == {"token": "abc", "n": 1}
-    assert codec.secrets() == ["abc"]
 
 
 def test_robot_secrets_in_init_are_unwrapped() -> None:
@@ -308,3 +307,44 @@ def test_encoded_acks_decode_to_the_same_ack(ack_id: int, args: list[Any]) -> No
     sender, receiver = connected(), connected()
     found = documents(receiver, *sender.encode({"type": "ack", "id": ack_id, "args": args}))
     assert found == [{"type": "ack", "namespace": "/", "id": ack_id, "args": args}]
+
+
+def test_json_nested_too_deeply_is_undecodable_saying_so() -> None:
+    codec = connected()
+    [received] = codec.receive('42["e",' + "[" * 100_000 + "]" * 100_000 + "]", 1.0).documents
+    assert received.document["type"] == "undecodable"
+    assert received.document["error"] == "nested too deeply"
+    assert documents(codec, '42["next"]')[0]["event"] == "next"
+
+
+def test_a_packet_announcing_a_million_attachments_is_undecodable_at_once() -> None:
+    # The codec waited for a million binary frames, keeping every one it got.
+    codec = connected()
+    found = documents(codec, '451000000-["e",{"_placeholder":true,"num":0}]')
+    assert found[0]["type"] == "undecodable" and "1000000 attachments" in found[0]["error"]
+    assert codec._partial is None
+    found = documents(codec, b"stray", '42["next"]')
+    assert "no packet waiting" in found[0]["error"] and found[1]["event"] == "next"
+
+
+def test_attachments_are_bounded_by_max_size_in_total() -> None:
+    codec = SocketIO(max_size=100)
+    codec.connect_url("http://h/")
+    codec.opened(None, 0.0)
+    codec.receive(OPEN, 0.0)
+    codec.receive("40", 0.0)
+    header = '453-["e",{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}]'
+    found = documents(codec, header, b"a" * 60, b"b" * 60)
+    assert [d["type"] for d in found] == ["undecodable"]
+    assert "more than max_size 100" in found[0]["error"] and found[0]["raw"] == header
+    assert codec._partial is None
+    found = documents(codec, b"c", '42["next"]')
+    assert "no packet waiting" in found[0]["error"] and found[1]["event"] == "next"
+    # Within the bound, attachments are put in place as before.
+    found = documents(
+        codec,
+        '452-["e",{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}]',
+        b"a" * 50,
+        b"b" * 50,
+    )
+    assert found[0]["args"] == [b"a" * 50, b"b" * 50]

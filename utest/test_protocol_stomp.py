@@ -50,7 +50,6 @@ def test_init_headers_are_added_and_replace_the_librarys_own():
         "accept-version": "1.2,1.1,1.0", "host": "vhost", "heart-beat": "0,0",
         "login": "guest", "passcode": "s:cret",
     }  # fmt: skip
-    assert codec.secrets() == ["guest", "s:cret", "vhost", "0,0"]
 
 
 @pytest.mark.parametrize(
@@ -355,3 +354,31 @@ def _json_or(text):
         return json.loads(text)
     except (ValueError, TypeError):
         return text
+
+
+def test_a_json_body_nested_too_deeply_is_kept_as_text():
+    # Deep JSON raises RecursionError, not ValueError: it escaped decoding and cost the
+    # connection.
+    codec = connected()
+    body = "[" * 100_000 + "]" * 100_000
+    frame = f"MESSAGE\ndestination:/q\ncontent-type:application/json\n\n{body}\0"
+    [item] = codec.receive(frame, 1.0).documents
+    assert item.document["body"] == body
+    [item] = codec.receive(frame.replace("content-type:application/json\n", ""), 1.0).documents
+    assert item.document["body"] == body
+
+
+def test_an_error_frame_nested_too_deeply_still_refuses_the_session():
+    codec = Stomp()
+    codec.opened("v12.stomp", 0.0)
+    body = "[" * 100_000 + "]" * 100_000
+    out = codec.receive(f"ERROR\nmessage:no\ncontent-type:application/json\n\n{body}\0", 1.0)
+    assert out.refused is not None and out.refused.startswith("no: [[[")
+
+
+def test_a_frame_without_nul_is_undecodable_and_the_next_message_reads():
+    codec = connected()
+    [item] = codec.receive('MESSAGE\ndestination:/q\n\n{"a": 1}', 1.0).documents
+    assert item.document["type"] == "undecodable" and "NUL" in item.document["error"]
+    [item] = codec.receive('MESSAGE\ndestination:/q\n\n{"a": 1}\0', 1.0).documents
+    assert item.document["body"] == {"a": 1}

@@ -26,8 +26,8 @@ import datetime
 import importlib
 import io
 import json
-from functools import partial
 from collections.abc import Mapping
+from functools import partial
 from typing import Any, ClassVar
 
 from ..protocols.base import ProtocolError

@@ -25,20 +25,10 @@ from pathlib import Path
 from typing import Any
 
 from . import BinaryFormat, EncodeError, MissingPackage, require, undecodable
+from .protomessages import fill, to_document
 from .protowire import WireError, decode_raw, encode_raw
 
 _WELL_KNOWN = "google.protobuf."
-_BYTES, _ENUM, _MESSAGE, _GROUP = 12, 14, 11, 10
-_INTEGERS = frozenset({3, 4, 5, 6, 7, 13, 15, 16, 17, 18})  # every int32/int64 kind
-_FLOATS = frozenset({1, 2})
-_BOOL, _STRING = 8, 9
-_WRAPPERS = frozenset(
-    _WELL_KNOWN + name
-    for name in (
-        "DoubleValue FloatValue Int64Value UInt64Value Int32Value UInt32Value BoolValue "
-        "StringValue BytesValue"
-    ).split()
-)
 
 
 class Protobuf(BinaryFormat):
@@ -104,7 +94,7 @@ class Protobuf(BinaryFormat):
         try:
             message = self._class(self._type)()
             message.ParseFromString(bytes(frame))
-            return _document(message, self._pool)
+            return to_document(message, self._pool)
         except Exception as error:  # noqa: BLE001
             # DecodeError for bytes that are not this message, and whatever the runtime
             # raises for input it rejects: a peer's frame must become a document.
@@ -127,7 +117,7 @@ class Protobuf(BinaryFormat):
             descriptor = self._descriptor(str(document["@type"]).rsplit("/", 1)[-1])
             document = {k: v for k, v in document.items() if k != "@type"}
         message = self._class(descriptor)()
-        _fill(message, document, descriptor.full_name, self)
+        fill(message, document, descriptor.full_name, self._pool)
         try:
             return message.SerializeToString()  # type: ignore[no-any-return]
         except Exception as error:  # noqa: BLE001
@@ -220,202 +210,3 @@ def _compile(path: Path) -> bytes:
 
 
 # -- messages as documents ---------------------------------------------------------------
-
-
-def _repeated(field: Any) -> bool:
-    flag = getattr(field, "is_repeated", None)
-    return bool(flag) if flag is not None else field.label == field.LABEL_REPEATED
-
-
-def _is_map(field: Any) -> bool:
-    return field.type == _MESSAGE and _repeated(field) and field.message_type.GetOptions().map_entry
-
-
-def _document(message: Any, pool: Any) -> Any:
-    descriptor = message.DESCRIPTOR
-    if descriptor.full_name.startswith(_WELL_KNOWN):
-        if descriptor.full_name in _WRAPPERS:
-            # The wrapped value as it is: MessageToDict writes 64-bit integers as text.
-            return message.value
-        from google.protobuf import json_format
-
-        return json_format.MessageToDict(
-            message, preserving_proto_field_name=True, descriptor_pool=pool
-        )
-    document: dict[str, Any] = {}
-    for field in descriptor.fields:
-        name = field.name
-        if _is_map(field):
-            value_field = field.message_type.fields_by_name["value"]
-            # Keys are text, as in the JSON mapping, so that JSONPath reads them.
-            document[name] = {
-                _key(key): _value(value_field, item, pool)
-                for key, item in getattr(message, name).items()
-            }
-        elif _repeated(field):
-            document[name] = [_value(field, item, pool) for item in getattr(message, name)]
-        elif field.has_presence and not message.HasField(name):
-            continue
-        else:
-            document[name] = _value(field, getattr(message, name), pool)
-    return document
-
-
-def _key(key: Any) -> str:
-    if isinstance(key, bool):
-        return "true" if key else "false"
-    return str(key)
-
-
-def _value(field: Any, value: Any, pool: Any) -> Any:
-    kind = field.type
-    if kind == _MESSAGE or kind == _GROUP:
-        return _document(value, pool)
-    if kind == _ENUM:
-        found = field.enum_type.values_by_number.get(value)
-        return found.name if found is not None else value
-    return value
-
-
-# -- documents as messages ---------------------------------------------------------------
-
-
-def _fill(message: Any, document: Any, path: str, owner: Protobuf) -> None:
-    descriptor = message.DESCRIPTOR
-    if descriptor.full_name.startswith(_WELL_KNOWN):
-        from google.protobuf import json_format
-
-        if descriptor.full_name in _WRAPPERS and isinstance(document, (bytes, bytearray)):
-            message.value = bytes(document)
-            return
-        try:
-            json_format.ParseDict(_jsonable(document), message, descriptor_pool=owner._pool)
-        except Exception as error:  # noqa: BLE001
-            raise EncodeError(f"{path}: not a {descriptor.full_name}: {error}") from None
-        return
-    if not isinstance(document, dict):
-        raise EncodeError(
-            f"{path}: a {descriptor.full_name} is a dictionary, not {type(document).__name__}"
-        )
-    fields = descriptor.fields_by_name
-    # An empty dictionary still sets a message field: {} is "present, with no fields".
-    message.SetInParent()
-    for key, value in document.items():
-        field = fields.get(key) or descriptor.fields_by_camelcase_name.get(key)
-        if field is None:
-            raise EncodeError(
-                f"{path}: {descriptor.full_name} has no field {key!r}; its fields: "
-                f"{', '.join(fields) or 'none'}"
-            )
-        if value is None:
-            continue
-        where = f"{path}.{field.name}"
-        composite = field.type in (_MESSAGE, _GROUP) or _repeated(field)
-        target: Any = getattr(message, field.name) if composite else None
-        if _is_map(field):
-            if not isinstance(value, dict):
-                raise EncodeError(f"{where}: a map is a dictionary, not {type(value).__name__}")
-            key_field = field.message_type.fields_by_name["key"]
-            value_field = field.message_type.fields_by_name["value"]
-            for map_key, item in value.items():
-                map_key = _scalar(key_field, map_key, f"{where}[{map_key!r}]")
-                if value_field.type == _MESSAGE:
-                    _fill(target[map_key], item, f"{where}[{map_key!r}]", owner)
-                else:
-                    target[map_key] = _scalar(value_field, item, f"{where}[{map_key!r}]")
-        elif _repeated(field):
-            if not isinstance(value, (list, tuple)):
-                raise EncodeError(
-                    f"{where}: a repeated field is a list, not {type(value).__name__}"
-                )
-            for index, item in enumerate(value):
-                if field.type in (_MESSAGE, _GROUP):
-                    _fill(target.add(), item, f"{where}[{index}]", owner)
-                else:
-                    target.append(_scalar(field, item, f"{where}[{index}]"))
-        elif field.type in (_MESSAGE, _GROUP):
-            _fill(target, value, where, owner)
-        else:
-            scalar = _scalar(field, value, where)
-            try:
-                setattr(message, field.name, scalar)
-            except (TypeError, ValueError) as error:
-                # Out of the field's range: 2**40 in an int32.
-                raise EncodeError(f"{where}: {error}") from None
-
-
-def _scalar(field: Any, value: Any, where: str) -> Any:
-    kind = field.type
-    if kind == _ENUM:
-        if isinstance(value, str):
-            found = field.enum_type.values_by_name.get(value)
-            if found is None:
-                names = ", ".join(field.enum_type.values_by_name)
-                raise EncodeError(
-                    f"{where}: {value!r} is not a {field.enum_type.full_name} ({names})"
-                )
-            return found.number
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-    elif kind in _INTEGERS:
-        if isinstance(value, str):
-            try:
-                return int(value)
-            except ValueError:
-                pass
-        elif isinstance(value, int) and not isinstance(value, bool):
-            return value
-    elif kind in _FLOATS:
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return value
-        if value in ("NaN", "Infinity", "-Infinity"):
-            return float(value)
-    elif kind == _BOOL:
-        if isinstance(value, bool):
-            return value
-        if value in ("true", "false"):  # a map key, written as the JSON mapping does
-            return value == "true"
-    elif kind == _STRING:
-        if isinstance(value, str):
-            return value
-    elif kind == _BYTES:
-        if isinstance(value, (bytes, bytearray)):
-            return bytes(value)
-        if isinstance(value, str):
-            return value.encode("utf-8")
-    raise EncodeError(
-        f"{where}: {value!r} is not a value of a {_KIND_NAMES.get(kind, 'scalar')} field"
-    )
-
-
-_KIND_NAMES = {
-    1: "double",
-    2: "float",
-    3: "int64",
-    4: "uint64",
-    5: "int32",
-    6: "fixed64",
-    7: "fixed32",
-    8: "bool",
-    9: "string",
-    12: "bytes",
-    13: "uint32",
-    14: "enum",
-    15: "sfixed32",
-    16: "sfixed64",
-    17: "sint32",
-    18: "sint64",
-}
-
-
-def _jsonable(value: Any) -> Any:
-    """A value for json_format.ParseDict: bytes as Base64, as the JSON mapping writes them."""
-    import base64
-
-    if isinstance(value, (bytes, bytearray)):
-        return base64.b64encode(bytes(value)).decode("ascii")
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    return value

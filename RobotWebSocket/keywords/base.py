@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from robot.api import logger
-from robot.output.loglevel import LEVELS
 from robot.running.context import EXECUTION_CONTEXTS
 
 from .._client import Connection
 from .._loop import LOOP, LoopThread
+from .._robot import LEVELS
 from ..errors import ConnectionClosed
 from ..formatting import Highlight, Row, cut, html_table
 from ..masking import mask_text, reveal

@@ -9,6 +9,7 @@ from typing import Any
 from robot.api.deco import keyword
 
 from .._client import Connection
+from .._robot import ROBOT_CONTROL
 from ..arguments import (
     check_close_code,
     check_headers,
@@ -134,6 +135,8 @@ class ConnectionKeywords(ContextAware):
         connection.owner = self.context.suite_id()
         try:
             self._loop.run(connection.open(options, limit))
+        except ROBOT_CONTROL:
+            raise  # A Robot timeout or stop is Robot's to report, not a failed connection.
         except BaseException as error:
             raise connect_error(
                 error, connection.display_url, limit, codec and codec.name, self._show

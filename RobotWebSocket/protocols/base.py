@@ -9,7 +9,7 @@ unit-tested by feeding it frames.
 
 The life of a session, as the connection layer drives it::
 
-    codec = CODECS[name](init)              # checks init; ProtocolError when it is unusable
+    codec = CODECS[name](init, max_size=n)  # checks init; ProtocolError when it is unusable
     url = codec.connect_url(url)            # Socket.IO rewrites the URL; others keep it
     offered = codec.subprotocols            # offered in the upgrade request
     out = codec.opened(selected, now)       # the WebSocket is open: first handshake frames
@@ -21,6 +21,12 @@ The life of a session, as the connection layer drives it::
 The connection layer sends ``out.send`` at once, in order, puts each of ``out.documents``
 in the history, reports ``out.refused`` as the failure of ``Connect``, and closes with
 ``out.close`` when it is set. ``Connect`` returns once ``codec.ready`` is true.
+
+Whatever a peer sends, :meth:`Codec.receive` returns: a message that does not decode is an
+:func:`undecodable` document, and the codec reads the next message as if it had not come.
+A codec keeps no more of a peer's bytes than ``max_size`` (the connection's own bound on
+one message) allows: a protocol that announces lengths (MQTT) or parts to come (Socket.IO's
+binary attachments) cannot make it wait for, or hold, more than that.
 """
 
 from __future__ import annotations
@@ -32,6 +38,12 @@ from typing import Any, ClassVar
 
 #: A WebSocket message as sent or received: ``str`` is a text frame, ``bytes`` a binary one.
 Frame = str | bytes
+
+#: The bound a codec keeps to when it is not told the connection's ``max_size``: Connect's
+#: default.
+DEFAULT_MAX_SIZE = 1_048_576
+
+_decode = json.JSONDecoder().decode
 
 
 class ProtocolError(ValueError):
@@ -79,6 +91,22 @@ def undecodable(raw: Frame, error: BaseException | str) -> Received:
     return Received({"type": "undecodable", "raw": text, "error": str(error)}, raw)
 
 
+def json_document(text: str | bytes) -> Any:
+    """The document that JSON ``text`` holds (bytes are read as UTF-8): the one way every
+    codec reads JSON, in what peers send and in what tests give.
+
+    :class:`ValueError` when it holds none, saying why. That includes JSON nested deeper
+    than Python's recursion limit: the parser raises ``RecursionError`` for it, which is no
+    ``ValueError`` and would escape every ``except ValueError`` around a parse.
+    """
+    try:
+        if not isinstance(text, str):
+            text = bytes(text).decode("utf-8")
+        return _decode(text)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+
+
 def plain(value: Any) -> Any:
     """``value`` with Robot ``Secret`` objects replaced by their text, found by duck typing
     because codecs must not import robot."""
@@ -97,7 +125,7 @@ def object_init(init: Any, what: str) -> dict[str, Any] | None:
     init = plain(init)
     if isinstance(init, str):
         try:
-            init = json.loads(init)
+            init = json_document(init)
         except ValueError:
             raise ProtocolError(f"{what}: give a dictionary or JSON object text.") from None
     if init is not None and not isinstance(init, dict):
@@ -119,31 +147,17 @@ class Codec:
     #: Subprotocols offered in the upgrade request, in order of preference.
     subprotocols: ClassVar[tuple[str, ...]] = ()
 
-    def __init__(self, init: Any = None) -> None:
+    def __init__(self, init: Any = None, *, max_size: int | None = DEFAULT_MAX_SIZE) -> None:
         self.init = init
+        #: The most bytes of one message (or of a protocol message assembled from several)
+        #: that the codec holds, the connection's ``max_size``; ``None`` for no bound.
+        self.max_size = max_size
         #: True once the handshake is complete.
         self.ready = False
         #: What ``Get Connection Info`` shows as ``session``.
         self.session: Any = None
         #: Seconds between :meth:`tick` calls once ready, or ``None`` for no timer.
         self.tick_interval: float | None = None
-
-    def secrets(self) -> list[str]:
-        """Values of ``init`` that must never be logged (every string value by default)."""
-        found: list[str] = []
-
-        def walk(value: Any) -> None:
-            if isinstance(value, str) and value:
-                found.append(value)
-            elif isinstance(value, dict):
-                for item in value.values():
-                    walk(item)
-            elif isinstance(value, (list, tuple)):
-                for item in value:
-                    walk(item)
-
-        walk(self.init)
-        return found
 
     def connect_url(self, url: str) -> str:
         """The URL to open for the connection named ``url``."""

@@ -22,12 +22,14 @@ import json
 from typing import Any, ClassVar
 
 from .base import (
+    DEFAULT_MAX_SIZE,
     Codec,
     Frame,
     Output,
     Pending,
     ProtocolError,
     Received,
+    json_document,
     object_init,
     plain,
     undecodable,
@@ -47,9 +49,9 @@ class GraphQLCodec(Codec):
     #: Whether a server's ``ping`` is answered with a ``pong``.
     answers_ping: ClassVar[bool] = False
 
-    def __init__(self, init: Any = None) -> None:
+    def __init__(self, init: Any = None, *, max_size: int | None = DEFAULT_MAX_SIZE) -> None:
         init = object_init(init, f"{self.name} init is the connection_init payload")
-        super().__init__(init)
+        super().__init__(init, max_size=max_size)
         self._used_ids: set[str] = set()
         self._counter = 0
 
@@ -65,15 +67,15 @@ class GraphQLCodec(Codec):
 
     def receive(self, message: Frame, now: float) -> Output:
         try:
-            text = message if isinstance(message, str) else bytes(message).decode("utf-8")
-            document = json.loads(text)
+            document = json_document(message)
+            if not isinstance(document, dict) or not isinstance(document.get("type"), str):
+                raise ValueError(
+                    "a GraphQL over WebSocket message is a JSON object with a string 'type'"
+                )
+            return self._handle(document, message)
         except Exception as error:  # noqa: BLE001
             # Whatever a server sends must reach the history, so no input may raise here.
             return Output(documents=[undecodable(message, error)])
-        if not isinstance(document, dict) or not isinstance(document.get("type"), str):
-            reason = "a GraphQL over WebSocket message is a JSON object with a string 'type'"
-            return Output(documents=[undecodable(message, reason)])
-        return self._handle(document, message)
 
     def _handle(self, document: dict[str, Any], raw: Frame) -> Output:
         kind = document["type"]
@@ -145,7 +147,7 @@ class GraphQLCodec(Codec):
             )
         if isinstance(document, str):
             try:
-                document = json.loads(document)
+                document = json_document(document)
             except ValueError as error:
                 raise ProtocolError(
                     f"A {self.name} message is a dictionary or JSON object text; this text "

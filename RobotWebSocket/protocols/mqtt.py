@@ -2,7 +2,9 @@
 
 MQTT runs over binary WebSocket messages as a byte stream: a packet may span messages and
 one message may hold several packets, so received bytes are buffered and cut into packets by
-their remaining length. The handshake is ``CONNECT`` / ``CONNACK``, the keep-alive is
+their remaining length. A packet that announces more than ``max_size`` bytes is undecodable
+at once, never waited for; after a malformed packet, reading starts again at the next
+message, since the stream cannot be resynchronised otherwise. The handshake is ``CONNECT`` / ``CONNACK``, the keep-alive is
 ``PINGREQ`` / ``PINGRESP`` every ``keepalive`` seconds, the codec acknowledges QoS 1 and 2
 publishes itself, and a request is correlated through its packet id.
 """
@@ -15,11 +17,22 @@ import struct
 from typing import Any
 
 from ..masking import reveal
-from .base import Codec, Frame, Output, Pending, ProtocolError, Received, undecodable
+from .base import (
+    DEFAULT_MAX_SIZE,
+    Codec,
+    Frame,
+    Output,
+    Pending,
+    ProtocolError,
+    Received,
+    json_document,
+    undecodable,
+)
 from .mqtt_packets import (
     CONNACK,
     CONNECT,
     DISCONNECT,
+    MAX_REMAINING,
     PACKET_NAMES,
     PINGREQ,
     PINGRESP,
@@ -106,11 +119,11 @@ class Mqtt(Codec):
     name = "mqtt"
     subprotocols = ("mqtt",)
 
-    def __init__(self, init: Any = None) -> None:
-        super().__init__(init)
+    def __init__(self, init: Any = None, *, max_size: int | None = DEFAULT_MAX_SIZE) -> None:
+        super().__init__(init, max_size=max_size)
         if isinstance(init, str):
             try:
-                init = json.loads(init)
+                init = json_document(init)
             except ValueError:
                 init = None
         if self.init is not None and not isinstance(init, dict):
@@ -124,7 +137,13 @@ class Mqtt(Codec):
             )
         self.keepalive = _number(options.get("keepalive", 60), "keepalive", 0, 0xFFFF)
         self._connect = self._connect_packet(options)
-        self._buffer = bytearray()
+        self._limit = MAX_REMAINING if max_size is None else max_size
+        # A packet that goes on in later messages, kept as the pieces that came, so that
+        # each byte is copied once however many messages the packet takes; ``_wanted`` is
+        # its whole size (0 while its length has not come).
+        self._pieces: list[bytes] = []
+        self._held = 0
+        self._wanted = 0
         self._next_id = 0
         #: Ids of QoS 2 publishes received and not yet released: a resent one is not new.
         self._receiving: set[int] = set()
@@ -150,39 +169,43 @@ class Mqtt(Codec):
         header = utf8("MQTT") + bytes([4, flags]) + struct.pack("!H", self.keepalive)
         return packet(CONNECT, 0, header + payload)
 
-    def secrets(self) -> list[str]:
-        # The client id is not a credential, and brokers log it: masking it would only hide
-        # which client a log line is about.
-        values = (self._options.get(key) for key in ("username", "password"))
-        return [value for value in values if isinstance(value, str) and value]
-
     def opened(self, subprotocol: str | None, now: float) -> Output:
         return Output(send=[self._connect])
 
     def receive(self, message: Frame, now: float) -> Output:
         if isinstance(message, str):
             return Output(documents=[undecodable(message, "MQTT is sent in binary messages")])
-        # Most messages hold whole packets: read them in place; keep only a packet that
-        # goes on in the next message.
-        data = bytes(self._buffer) + message if self._buffer else message
-        self._buffer.clear()
+        if self._pieces:
+            self._pieces.append(message)
+            self._held += len(message)
+            if self._held < self._wanted:
+                return Output()
+            data = b"".join(self._pieces)
+            self._pieces, self._held = [], 0
+        else:
+            # Most messages hold whole packets: they are read in place.
+            data = message
         out = Output()
         pos = 0
         while pos < len(data):
             try:
-                found = split_packet(data, pos)
-            except MalformedPacket as error:
+                found = split_packet(data, pos, self._limit)
+            except Exception as error:  # noqa: BLE001
+                # Whatever a server sends must reach the history, so no input may raise.
                 out.documents.append(undecodable(data[pos:], error))
                 break
-            if found is None:
-                self._buffer += data[pos:]
+            kind, flags, body, end = found or (0, 0, None, pos)
+            if body is None:
+                # The packet goes on in the next message: keep its start, and how long it
+                # is once its length has come.
+                rest = data[pos:] if pos else data
+                self._pieces, self._held, self._wanted = [rest], len(rest), end - pos
                 break
-            kind, flags, body, end = found
             raw = data if pos == 0 and end == len(data) else data[pos:end]
             pos = end
             try:
                 self._handle(kind, flags, body, raw, out)
-            except MalformedPacket as error:
+            except Exception as error:  # noqa: BLE001
                 out.documents.append(undecodable(raw, f"{PACKET_NAMES.get(kind)}: {error}"))
         return out
 
@@ -252,7 +275,7 @@ class Mqtt(Codec):
     def _document(self, document: Any) -> dict[str, Any]:
         if isinstance(document, (str, bytes)):
             try:
-                document = json.loads(document)
+                document = json_document(document)
             except ValueError:
                 document = None
         if not isinstance(document, dict):

@@ -5,11 +5,10 @@ Pure functions and constants that :mod:`.mqtt` (the session codec) builds on.
 
 from __future__ import annotations
 
-import json
 import struct
 from typing import Any
 
-from .base import ProtocolError
+from .base import ProtocolError, json_document
 
 CONNECT, CONNACK, PUBLISH, PUBACK, PUBREC, PUBREL, PUBCOMP = 1, 2, 3, 4, 5, 6, 7
 SUBSCRIBE, SUBACK, UNSUBSCRIBE, UNSUBACK, PINGREQ, PINGRESP, DISCONNECT = range(8, 15)
@@ -18,9 +17,6 @@ PACKET_NAMES = dict(enumerate(f"{_ORDER} UNSUBACK PINGREQ PINGRESP DISCONNECT".s
 
 #: The largest remaining length that four length bytes can express.
 MAX_REMAINING = 268_435_455
-
-
-_json_loads = json.JSONDecoder().decode
 
 
 class MalformedPacket(ValueError):
@@ -50,10 +46,14 @@ def utf8(text: str) -> bytes:
     return struct.pack("!H", len(data)) + data
 
 
-def split_packet(buffer: bytes | bytearray, pos: int = 0) -> tuple[int, int, bytes, int] | None:
-    """The first whole packet in ``buffer`` from ``pos`` as (type, flags, body, end), or
-    ``None`` while it is still incomplete. :class:`MalformedPacket` when its length is not
-    valid."""
+def split_packet(
+    buffer: bytes | bytearray, pos: int = 0, limit: int = MAX_REMAINING
+) -> tuple[int, int, bytes | None, int] | None:
+    """The first packet in ``buffer`` from ``pos`` as (type, flags, body, end): ``body`` is
+    ``None`` while the packet is incomplete (``end`` then says where it will end), and the
+    result is ``None`` while even its length is. :class:`MalformedPacket` when the length is
+    not valid, or more than ``limit`` bytes: the bytes of such a packet are never waited
+    for."""
     length, multiplier = 0, 1
     for index in range(pos + 1, pos + 5):
         if index >= len(buffer):
@@ -64,11 +64,14 @@ def split_packet(buffer: bytes | bytearray, pos: int = 0) -> tuple[int, int, byt
             break
     else:
         raise MalformedPacket("remaining length is longer than four bytes")
+    if length > limit:
+        raise MalformedPacket(f"the packet announces {length} bytes, more than max_size {limit}")
     start = index + 1
-    if len(buffer) < start + length:
-        return None
+    end = start + length
     kind, flags = buffer[pos] >> 4, buffer[pos] & 0x0F
-    return kind, flags, bytes(buffer[start : start + length]), start + length
+    if len(buffer) < end:
+        return kind, flags, None, end
+    return kind, flags, bytes(buffer[start:end]), end
 
 
 def read_string(body: bytes, pos: int) -> tuple[str, int]:
@@ -102,7 +105,7 @@ def decode_payload(payload: bytes) -> Any:
         return payload
     if payload and payload[0] in _JSON_STARTS:
         try:
-            return _json_loads(text)
+            return json_document(text)
         except ValueError:
             pass
     return text

@@ -13,7 +13,16 @@ import json
 import uuid
 from typing import Any, ClassVar
 
-from .base import Codec, Frame, Output, Pending, ProtocolError, Received, undecodable
+from .base import (
+    Codec,
+    Frame,
+    Output,
+    Pending,
+    ProtocolError,
+    Received,
+    json_document,
+    undecodable,
+)
 
 CALL, CALLRESULT, CALLERROR, CALLRESULTERROR, SEND = 2, 3, 4, 5, 6
 REPLY_TYPES = (CALLRESULT, CALLERROR, CALLRESULTERROR)
@@ -52,11 +61,10 @@ class Ocpp(Codec):
 
     def receive(self, message: Frame, now: float) -> Output:
         try:
-            text = message if isinstance(message, str) else message.decode("utf-8")
-            document = json.loads(text)
+            document = json_document(message)
             check_message(document, self.types)
-        except ValueError as error:
-            # UnicodeDecodeError and JSONDecodeError are ValueErrors too.
+        except Exception as error:  # noqa: BLE001
+            # Whatever a server sends must reach the history, so no input may raise here.
             return Output(documents=[undecodable(message, error)])
         return Output(documents=[Received(document, message)])
 
@@ -64,7 +72,7 @@ class Ocpp(Codec):
     def _array(document: Any) -> list[Any]:
         if isinstance(document, (str, bytes)):
             try:
-                document = json.loads(document)
+                document = json_document(document)
             except ValueError:
                 document = None
         if not isinstance(document, list):

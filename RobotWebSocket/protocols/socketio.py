@@ -18,12 +18,14 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 from .base import (
+    DEFAULT_MAX_SIZE,
     Codec,
     Frame,
     Output,
     Pending,
     ProtocolError,
     Received,
+    json_document,
     object_init,
     plain,
     undecodable,
@@ -34,6 +36,9 @@ CONNECT, DISCONNECT, EVENT, ACK, CONNECT_ERROR, BINARY_EVENT, BINARY_ACK = range
 _SCHEMES = {"http": "ws", "https": "wss", "ws": "ws", "wss": "wss"}
 _ENGINE_PATH = "/socket.io/"
 _PLACEHOLDER = "_placeholder"
+#: The most binary attachments one packet may announce. Their bytes are bounded by
+#: ``max_size`` in total; this bounds their number, which empty frames would not.
+MAX_ATTACHMENTS = 10_000
 
 
 def compact(value: Any) -> str:
@@ -83,7 +88,7 @@ def parse_packet(text: str) -> tuple[int, int, str, int | None, Any]:
         namespace, _, rest = rest.partition(",")
     digits = len(rest) - len(rest.lstrip("0123456789"))
     ack_id = int(rest[:digits]) if digits else None
-    data = json.loads(rest[digits:]) if rest[digits:] else None
+    data = json_document(rest[digits:]) if rest[digits:] else None
     return kind, attachments, namespace, ack_id, data
 
 
@@ -93,13 +98,14 @@ class SocketIO(Codec):
     name = "socketio"
     subprotocols = ()
 
-    def __init__(self, init: Any = None) -> None:
+    def __init__(self, init: Any = None, *, max_size: int | None = DEFAULT_MAX_SIZE) -> None:
         init = object_init(init, "Socket.IO init is the auth object")
-        super().__init__(init)
+        super().__init__(init, max_size=max_size)
         self.namespace = "/"
         self._next_id = 0
         # A binary packet waits here for its attachments: (header frame, packet, frames).
         self._partial: tuple[str, tuple[int, int, str, int | None, Any], list[bytes]] | None = None
+        self._attached = 0  # bytes of the attachments in _partial
         self._last_heard = 0.0
         self._silence_limit: float | None = None
 
@@ -148,7 +154,7 @@ class SocketIO(Codec):
         """One Engine.IO packet."""
         kind, data = text[:1], text[1:]
         if kind == "0":
-            handshake = json.loads(data)
+            handshake = json_document(data)
             interval = float(handshake["pingInterval"]) / 1000
             timeout = float(handshake["pingTimeout"]) / 1000
             # A server that stops pinging is gone; Socket.IO clients give it one interval
@@ -172,7 +178,11 @@ class SocketIO(Codec):
         if packet[1]:
             if packet[0] not in (BINARY_EVENT, BINARY_ACK):
                 raise ValueError("only binary events and acks carry attachments")
-            self._partial = (raw, packet, [])
+            if packet[1] > MAX_ATTACHMENTS:
+                raise ValueError(
+                    f"the packet announces {packet[1]} attachments, more than {MAX_ATTACHMENTS}"
+                )
+            self._partial, self._attached = (raw, packet, []), 0
             return Output()
         return self._document(raw, packet, [])
 
@@ -181,6 +191,12 @@ class SocketIO(Codec):
             return Output(documents=[undecodable(data, "binary frame with no packet waiting")])
         raw, packet, frames = self._partial
         frames.append(data)
+        self._attached += len(data)
+        if self.max_size is not None and self._attached > self.max_size:
+            self._partial = None
+            size, limit = self._attached, self.max_size
+            error = f"its attachments reach {size} bytes, more than max_size {limit}"
+            return Output(documents=[undecodable(raw, error)])
         if len(frames) < packet[1]:
             return Output()
         self._partial = None
@@ -301,7 +317,7 @@ def _document_of(document: Any) -> dict[str, Any] | list[Any]:
     document = plain(document)
     if isinstance(document, str):
         try:
-            document = json.loads(document)
+            document = json_document(document)
         except ValueError as error:
             raise ProtocolError(
                 f"A Socket.IO document is a dictionary, a list or JSON text of one; "

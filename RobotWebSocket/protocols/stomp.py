@@ -16,7 +16,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..masking import reveal
-from .base import Codec, Frame, Output, Pending, ProtocolError, Received, undecodable
+from .base import (
+    DEFAULT_MAX_SIZE,
+    Codec,
+    Frame,
+    Output,
+    Pending,
+    ProtocolError,
+    Received,
+    json_document,
+    undecodable,
+)
 
 #: The library's own CONNECT headers; ``init`` replaces any of them.
 DEFAULT_CONNECT = {"accept-version": "1.2,1.1,1.0", "host": "/", "heart-beat": "10000,10000"}
@@ -163,7 +173,7 @@ def decode_body(frame: StompFrame) -> Any:
     if content_type is not None and "json" not in content_type.lower():
         return text
     try:
-        parsed = json.loads(text)
+        parsed = json_document(text)
     except ValueError:
         return text
     # Without a content-type, only an object or array is taken for JSON: a bare number or
@@ -196,8 +206,8 @@ class Stomp(Codec):
     name = "stomp"
     subprotocols = ("v12.stomp", "v11.stomp", "v10.stomp")
 
-    def __init__(self, init: Any = None) -> None:
-        super().__init__(init)
+    def __init__(self, init: Any = None, *, max_size: int | None = DEFAULT_MAX_SIZE) -> None:
+        super().__init__(init, max_size=max_size)
         self._init_headers = self._parse_init(init)
         self.connect_headers = {**DEFAULT_CONNECT, **self._init_headers}
         try:
@@ -215,7 +225,7 @@ class Stomp(Codec):
     def _parse_init(init: Any) -> dict[str, str]:
         if isinstance(init, str):
             try:
-                init = json.loads(init)
+                init = json_document(init)
             except ValueError:
                 raise ProtocolError("STOMP init must be a dictionary of CONNECT headers") from None
         if init is not None and not isinstance(init, dict):
@@ -228,10 +238,6 @@ class Stomp(Codec):
             headers[name] = value
         return headers
 
-    def secrets(self) -> list[str]:
-        # Robot Secret values are revealed here, so that the masks cover them too.
-        return [value for value in self._init_headers.values() if value]
-
     def opened(self, subprotocol: str | None, now: float) -> Output:
         self._last_received = self._last_sent = now
         frame = StompFrame("CONNECT", self.connect_headers, b"")
@@ -239,9 +245,17 @@ class Stomp(Codec):
 
     def receive(self, message: Frame, now: float) -> Output:
         self._last_received = now
-        found = parse_message(message, self.version)
-        if self.ready:
-            return Output(documents=found)
+        try:
+            found = parse_message(message, self.version)
+            if self.ready:
+                return Output(documents=found)
+            return self._handshake(found, now)
+        except Exception as error:  # noqa: BLE001
+            # Whatever a server sends must reach the history, so no input may raise here.
+            return Output(documents=[undecodable(message, error)])
+
+    def _handshake(self, found: list[Received], now: float) -> Output:
+        """The frames received before ``CONNECTED``: it (or ``ERROR``) ends the handshake."""
         out = Output()
         for index, item in enumerate(found):
             command = item.document.get("command")
@@ -280,7 +294,12 @@ class Stomp(Codec):
     def _refusal(error: dict[str, Any]) -> str:
         message = error["headers"].get("message", "").strip()
         body = error["body"]
-        body = (body if isinstance(body, str) else json.dumps(body, default=repr)).strip()
+        if not isinstance(body, str):
+            try:
+                body = json.dumps(body, default=repr)
+            except (ValueError, RecursionError):
+                body = "(a JSON body nested too deeply to show)"
+        body = body.strip()
         return ": ".join(part for part in (message, body) if part) or "ERROR frame without reason"
 
     def tick(self, now: float) -> Output:
@@ -303,7 +322,7 @@ class Stomp(Codec):
     def _frame(self, document: Any) -> StompFrame:
         if isinstance(document, (str, bytes)):
             try:
-                document = json.loads(document)
+                document = json_document(document)
             except ValueError:
                 raise ProtocolError(
                     "a STOMP document is a dictionary (or its JSON) with command, headers, body"

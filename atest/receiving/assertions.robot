@@ -116,6 +116,46 @@ An Operator In The Expression Slot Compares The Message Itself
     Run Keyword And Expect Error    *timed out after 0.3 s waiting for any message == 'nope'*
     ...    Receive    ${WS}/script    ==    nope    timeout=0.3s
 
+Numbers Written As Text Are Compared As Numbers
+    [Documentation]    '99' > 100 once passed, compared as text.
+    Push    {"price": "99"}
+    Receive    ${WS}/script    $.price    <    100
+    Receive    ${WS}/script    $.price    >=    ${99}
+    Run Keyword And Expect Error
+    ...    *Last value: '99' ('99' (str) should be greater than '100' (str); '99' and '100' read as numbers).*
+    ...    Receive    ${WS}/script    $.price    >    100    timeout=0.2s
+
+Text Is Never Ordered Against A Number
+    Push    {"status": "FILLED"}
+    Run Keyword And Expect Error    *Last value: 'FILLED' ('FILLED' is text, 5 is a number).*
+    ...    Receive    ${WS}/script    $.status    >    5    timeout=0.2s
+
+A Value That Cannot Be Compared Fails With Its Reason
+    Push    {"n": null, "m": 42}
+    Run Keyword And Expect Error    *($.n is null, cannot be compared with > 5).*
+    ...    Receive    ${WS}/script    $.n    >    5    timeout=0.2s
+    Run Keyword And Expect Error    *($.m is a number: contains needs text, a list or an object).*
+    ...    Receive    ${WS}/script    $.m    contains    4    timeout=0.2s
+    Run Keyword And Expect Error    Expected value * of 'matches' is not a valid regular expression: *
+    ...    Receive    ${WS}/script    $.m    matches    (unclosed
+    # A null that arrives while Should Not Receive watches does not match, nor raise.
+    Send    ${WS}/script    {"delay": 100, "send": [{"n": null}]}
+    Should Not Receive    ${WS}/script    $.n    >    5    within=0.5s
+
+Robot's True, False And None Read As JSON true, false And null
+    Push    {"ok": true, "off": false, "none": null}
+    Receive    ${WS}/script    $.ok    ==    True
+    Receive    ${WS}/script    $.off    ==    FALSE
+    Receive    ${WS}/script    $.none    ==    None
+    Run Keyword And Expect Error    *('True' (bool) should be 'False' (bool)).*
+    ...    Receive    ${WS}/script    $.ok    ==    False    timeout=0.2s
+
+Message Rules Refuse Validate And Then
+    Run Keyword And Expect Error    'validate' cannot be used in message rules: *
+    ...    Ignore Messages    ${WS}/script    $.n    validate    value > 1
+    Run Keyword And Expect Error    'then' cannot be used in message rules: *
+    ...    Reply To Messages    ${WS}/script    $.n    then    value    reply=x
+
 
 *** Keywords ***
 Push
