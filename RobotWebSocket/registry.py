@@ -26,6 +26,7 @@ server) is a subclass of :class:`Entry`, and nothing else:
    :meth:`Entry.closed_note` (the log line after a group is stopped).
 6. :meth:`Entry.adopt`: entries it brought in since the last call (a server's new clients),
    for kinds whose members appear on the loop.
+7. :attr:`Entry.owner`: the suite that opened it, which closes it when it ends.
 
 The keyword that creates the kind calls :meth:`Registry.add`.
 
