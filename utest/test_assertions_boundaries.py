@@ -492,3 +492,21 @@ def test_numbers_are_read_strictly():
         assert as_number(text) is None, text
     assert as_number(True) is None and as_number(None) is None
     assert math.isclose(as_number("1.5"), 1.5)
+
+
+@pytest.mark.parametrize("name", ["TimeoutError", "ExecutionFailed"])
+def test_robots_timeouts_and_signals_pass_through_validate_and_then(monkeypatch, name):
+    """A Robot timeout raises in the keyword thread at any bytecode, also while validate
+    evaluates: it must end the keyword, not become a failed judgement."""
+    from robot import errors
+    from robot.libraries.BuiltIn import BuiltIn
+
+    error = getattr(errors, name)("Test timeout 1 second exceeded.")
+
+    def interrupted(self, expression, modules=None, namespace=None):
+        raise error
+
+    monkeypatch.setattr(BuiltIn, "evaluate", interrupted)
+    for operator in ("validate", "then"):
+        with pytest.raises(type(error)):
+            Query.build("$.n", operator, "value > 1").judge_one(message({"n": 2}))

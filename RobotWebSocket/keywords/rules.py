@@ -52,11 +52,13 @@ class RuleKeywords(ContextAware):
         arrives, whatever the test is doing, and belongs to the name: set before `Connect`,
         it applies from the first message, and it stays through `Disconnect` and a later
         `Connect`. On a mock server's name it applies to every client. Reply rules are
-        applied first, so an ignored message can still be answered.
+        applied first, so an ignored message can still be answered. A message the rule
+        cannot judge (``$.n  >  5`` on ``{"n": null}``) is not ignored, and the next
+        keyword that reads the connection warns about it once per rule.
 
         | =Argument= | =Meaning= |
         | ``connection`` | URL, alias or mock server name; it need not be open yet. |
-        | ``expression``, ``assertion_operator``, ``expected`` | Which messages, as in `Receive`. |
+        | ``expression``, ``assertion_operator``, ``expected`` | Which messages, as in `Receive`; any operator but ``validate`` and ``then``, which need Robot's evaluation and so cannot run on the event loop. |
 
         Keeping heartbeats out of a ``last=10`` window:
 
@@ -96,7 +98,7 @@ class RuleKeywords(ContextAware):
 
         | =Argument= | =Meaning= |
         | ``connection`` | URL, alias or mock server name; it need not be open yet. |
-        | ``expression``, ``assertion_operator``, ``expected`` | Which messages, as in `Receive`. |
+        | ``expression``, ``assertion_operator``, ``expected`` | Which messages, as in `Receive`; any operator but ``validate`` and ``then``, which need Robot's evaluation and so cannot run on the event loop. |
         | ``reply`` | Named only. Text, or a dictionary or list sent as JSON; on a protocol connection, a document. |
         | ``binary`` | Send the reply as UTF-8 bytes in a binary frame. |
         | ``times`` | Reply at most this many times. Default: always. |
