@@ -9,8 +9,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from RobotWebSocket.protocols import ProtocolError, codec_class
-from RobotWebSocket.protocols.graphql import GraphQLCodec, GraphQLTransportWS, GraphQLWS
+from RobotWebSocket.protocols import Output, ProtocolError, codec_class
+from RobotWebSocket.protocols.graphql import (
+    GraphQLCodec,
+    GraphQLServer,
+    GraphQLTransportWS,
+    GraphQLTransportWSServer,
+    GraphQLWS,
+    GraphQLWSServer,
+)
 
 BOTH = pytest.mark.parametrize("cls", [GraphQLTransportWS, GraphQLWS])
 
@@ -224,3 +231,118 @@ def test_a_message_whose_id_is_not_a_string_is_kept_as_it_is(cls: type[GraphQLCo
     for ident in (1, None, ["1"], {"1": 1}, 1.5):
         [found] = documents(codec, json.dumps({"type": "next", "id": ident, "payload": {}}))
         assert found["id"] == ident and not is_reply(found)
+
+
+# -- the server roles --------------------------------------------------------------------------
+
+
+def initialised(cls: type[GraphQLCodec], init: Any = None, payload: Any = None) -> GraphQLServer:
+    codec = cls(init, server=True)
+    assert isinstance(codec, GraphQLServer) and codec.opened(cls.subprotocols[0], 0.0).send == []
+    message: dict[str, Any] = {"type": "connection_init"}
+    if payload is not None:
+        message["payload"] = payload
+    assert codec.receive(json.dumps(message), 0.0).ready
+    return codec
+
+
+@BOTH
+def test_server_true_gives_each_protocols_server_role(cls: type[GraphQLCodec]) -> None:
+    codec = codec_class(cls.name)(server=True)
+    assert isinstance(codec, cls) and isinstance(codec, GraphQLServer) and codec.server
+    assert {GraphQLTransportWS: GraphQLTransportWSServer, GraphQLWS: GraphQLWSServer}[cls] is type(
+        codec
+    )
+    assert cls.select_subprotocol(["x", cls.name]) == cls.name
+    assert cls.select_subprotocol(["x"]) is None
+    assert cls.refuse_request("/graphql", {}) is None
+
+
+@BOTH
+def test_server_acknowledges_connection_init_and_keeps_its_payload_as_session(
+    cls: type[GraphQLCodec],
+) -> None:
+    codec = cls({"server": "mock"}, server=True)
+    out = codec.receive('{"type": "connection_init", "payload": {"token": "t"}}', 0.0)
+    assert out.ready and out.documents == [] and codec.session == {"token": "t"}
+    assert json.loads(out.send[0]) == {"type": "connection_ack", "payload": {"server": "mock"}}
+    bare = initialised(cls)
+    assert bare.session is None
+
+
+@BOTH
+def test_server_init_that_is_not_an_object_is_refused(cls: type[GraphQLCodec]) -> None:
+    with pytest.raises(ProtocolError, match="connection_ack payload"):
+        cls("[1]", server=True)
+
+
+def test_transport_ws_server_answers_pings_and_drops_pongs() -> None:
+    codec = initialised(GraphQLTransportWS)
+    out = codec.receive('{"type": "ping", "payload": {"n": 1}}', 1.0)
+    assert [json.loads(f) for f in out.send] == [{"type": "pong", "payload": {"n": 1}}]
+    assert out.documents == [] and codec.receive('{"type": "pong"}', 1.0) == Output()
+    assert codec.tick_interval is None
+
+
+def test_legacy_server_sends_ka_after_the_ack_and_every_keep_alive() -> None:
+    codec = GraphQLWS(server=True, keep_alive=2.0)
+    out = codec.receive('{"type": "connection_init"}', 0.0)
+    assert [json.loads(f)["type"] for f in out.send] == ["connection_ack", "ka"]
+    assert codec.tick_interval == 2.0 and codec.tick(2.0).send == ['{"type": "ka"}']
+    assert GraphQLWS(server=True, keep_alive=None).receive(
+        '{"type": "connection_init"}', 0.0
+    ).send == ['{"type": "connection_ack"}']
+
+
+@BOTH
+def test_server_reads_operations_and_tracks_them_until_completed(cls: type[GraphQLCodec]) -> None:
+    codec = initialised(cls)
+    start = {"type": cls.start, "id": "1", "payload": {"query": "subscription { n }"}}
+    assert documents(codec, json.dumps(start)) == [start]
+    assert codec.operations == {"1"}
+    codec.encode({"type": "next" if cls is GraphQLTransportWS else "data", "id": "1"})
+    assert codec.operations == {"1"}
+    codec.encode('{"type": "complete", "id": "1"}')
+    assert codec.operations == set()
+    codec.receive(json.dumps({**start, "id": "2"}), 1.0)
+    stop = {"type": "complete" if cls is GraphQLTransportWS else "stop", "id": "2"}
+    assert documents(codec, json.dumps(stop)) == [stop] and codec.operations == set()
+
+
+def test_transport_ws_server_closes_on_what_the_protocol_forbids() -> None:
+    codec = GraphQLTransportWS(server=True)
+    early = codec.receive('{"type": "subscribe", "id": "1", "payload": {}}', 0.0)
+    assert early.close == (4401, "Unauthorized") and len(early.documents) == 1
+    codec = initialised(GraphQLTransportWS)
+    again = codec.receive('{"type": "connection_init"}', 0.0)
+    assert again.close == (4429, "Too many initialisation requests") and not again.ready
+    codec.receive('{"type": "subscribe", "id": "1", "payload": {}}', 0.0)
+    reused = codec.receive('{"type": "subscribe", "id": "1", "payload": {}}', 0.0)
+    assert reused.close == (4409, "Subscriber for 1 already exists")
+
+
+def test_legacy_server_is_lenient_and_closes_on_connection_terminate() -> None:
+    codec = GraphQLWS(server=True)
+    assert codec.receive('{"type": "start", "id": "1", "payload": {}}', 0.0).close is None
+    codec = initialised(GraphQLWS)
+    assert codec.receive('{"type": "connection_init"}', 0.0).close is None
+    out = codec.receive('{"type": "connection_terminate"}', 0.0)
+    assert out.close == (1000, "") and out.documents[0].document["type"] == "connection_terminate"
+
+
+@BOTH
+@pytest.mark.parametrize("ident", [7, None, {"a": 1}, ["1"]])
+def test_server_keeps_an_operation_whose_id_is_not_a_string(
+    cls: type[GraphQLCodec], ident: Any
+) -> None:
+    codec = initialised(cls)
+    start = {"type": cls.start, "id": ident, "payload": {}}
+    assert documents(codec, json.dumps(start)) == [start]
+    assert documents(codec, json.dumps({"type": "complete", "id": ident}))[0]["id"] == ident
+    assert codec.operations == set()
+
+
+@BOTH
+def test_server_makes_no_requests(cls: type[GraphQLCodec]) -> None:
+    with pytest.raises(ProtocolError, match="makes no requests"):
+        initialised(cls).request({"type": "next", "id": "1"})

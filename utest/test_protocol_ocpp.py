@@ -9,7 +9,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from RobotWebSocket.protocols import ProtocolError, codec_class
-from RobotWebSocket.protocols.ocpp import Ocpp16, Ocpp21, Ocpp201
+from RobotWebSocket.protocols.ocpp import (
+    Ocpp16,
+    Ocpp16Server,
+    Ocpp21,
+    Ocpp21Server,
+    Ocpp201,
+    Ocpp201Server,
+)
 
 CODECS = [Ocpp16, Ocpp201, Ocpp21]
 
@@ -213,3 +220,55 @@ def test_wrong_shaped_arrays_are_undecodable_and_the_next_message_reads(message)
     [item] = codec.receive(message, 1.0).documents
     assert item.document["type"] == "undecodable" and item.document["raw"] == message
     assert codec.receive('[3, "x", {}]', 1.0).documents[0].document == [3, "x", {}]
+
+
+# -- the server role (the central system's side) -----------------------------------------------
+
+SERVERS = {Ocpp16: Ocpp16Server, Ocpp201: Ocpp201Server, Ocpp21: Ocpp21Server}
+
+
+@pytest.mark.parametrize("cls", CODECS)
+def test_server_true_gives_the_central_systems_side_up_at_once(cls):
+    codec = codec_class(cls.name)(server=True)
+    assert type(codec) is SERVERS[cls] and isinstance(codec, cls) and codec.server
+    out = codec.opened(cls.name, 0.0)
+    assert out.ready and out.send == [] and codec.session == cls.name
+
+
+@pytest.mark.parametrize("cls", CODECS)
+def test_server_selects_its_version_and_refuses_a_client_that_does_not_offer_it(cls):
+    assert cls.select_subprotocol(["ocpp1.5", cls.name]) == cls.name
+    assert cls.select_subprotocol(["ocpp1.5"]) is None
+    assert cls.refuse_request("/CP-1", {"Sec-WebSocket-Protocol": f"ocpp1.5, {cls.name}"}) is None
+    for headers in ({}, {"sec-websocket-protocol": "ocpp1.5"}):
+        status, body = cls.refuse_request("/CP-1", headers)
+        assert status == 400 and cls.name in body and "did not offer" in body
+
+
+def test_refuse_request_reads_several_protocol_header_lines():
+    class Lines:
+        def get_all(self, name):
+            return ["ocpp1.5", "ocpp2.0.1"] if name == "Sec-WebSocket-Protocol" else []
+
+    assert Ocpp201.refuse_request("/CP-1", Lines()) is None
+    assert Ocpp16.refuse_request("/CP-1", Lines())[0] == 400
+
+
+def test_server_reads_the_charge_points_arrays_and_sends_its_own():
+    codec = Ocpp16(server=True)
+    codec.opened("ocpp1.6", 0.0)
+    boot = [2, "b-1", "BootNotification", {"chargePointVendor": "A", "chargePointModel": "X"}]
+    assert [r.document for r in codec.receive(json.dumps(boot), 1.0).documents] == [boot]
+    reply = [3, "b-1", {"status": "Accepted", "currentTime": "t", "interval": 300}]
+    assert json.loads(codec.encode(reply)[0]) == reply
+
+
+def test_server_requests_are_calls_answered_by_the_charge_points_result_or_error():
+    codec = Ocpp201(server=True)
+    codec.opened("ocpp2.0.1", 0.0)
+    frames, is_reply = codec.request(["Reset", {"type": "Immediate"}])
+    call = json.loads(frames[0])
+    assert call[0] == 2 and call[2:] == ["Reset", {"type": "Immediate"}]
+    assert is_reply([3, call[1], {"status": "Accepted"}])
+    assert is_reply([4, call[1], "NotImplemented", "", {}])
+    assert not is_reply([3, "other", {}])

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from RobotWebSocket.protocols import ProtocolError, codec_class
-from RobotWebSocket.protocols.socketio import SocketIO, parse_packet
+from RobotWebSocket.protocols import Output, ProtocolError, codec_class
+from RobotWebSocket.protocols.socketio import SocketIO, SocketIOServer, parse_packet
 
 OPEN = (
     '0{"sid":"eio-sid","upgrades":[],"pingTimeout":20000,"pingInterval":25000,"maxPayload":1000000}'
@@ -348,3 +348,160 @@ def test_attachments_are_bounded_by_max_size_in_total() -> None:
         b"b" * 50,
     )
     assert found[0]["args"] == [b"a" * 50, b"b" * 50]
+
+
+# -- the server role ---------------------------------------------------------------------------
+
+
+def serving(init: Any = None) -> SocketIOServer:
+    """A server codec whose client has connected the root namespace."""
+    codec = SocketIO(init, server=True)
+    codec.opened(None, 0.0)
+    assert codec.receive("40", 0.0).ready
+    return codec
+
+
+def test_server_true_gives_the_server_role_of_the_same_protocol() -> None:
+    codec = codec_class("socketio")(server=True)
+    assert isinstance(codec, SocketIOServer) and isinstance(codec, SocketIO)
+    assert codec.server and not SocketIO().server
+    assert type(SocketIOServer()) is SocketIOServer
+
+
+def test_server_opens_with_the_engine_open_packet_and_init_fields() -> None:
+    codec = SocketIO({"pingInterval": 1000, "pingTimeout": 500, "extra": 1}, server=True)
+    out = codec.opened(None, 5.0)
+    assert len(out.send) == 1 and out.send[0][0] == "0" and not out.ready
+    fields = json.loads(out.send[0][1:])
+    assert fields["pingInterval"] == 1000 and fields["pingTimeout"] == 500
+    assert fields["upgrades"] == [] and fields["maxPayload"] == 1_048_576
+    assert fields["sid"] == codec.sid and len(codec.sid) >= 16 and fields["extra"] == 1
+    assert codec.tick_interval == 0.25
+
+
+@pytest.mark.parametrize(
+    "init", [{"pingInterval": 0}, {"pingTimeout": "1"}, {"pingInterval": True}, [1], "x"]
+)
+def test_server_init_with_unusable_timing_is_refused(init: Any) -> None:
+    with pytest.raises(ProtocolError, match="Engine.IO open packet"):
+        SocketIO(init, server=True)
+
+
+def test_server_accepts_a_namespace_connect_and_keeps_its_auth_as_session() -> None:
+    codec = SocketIO(server=True)
+    codec.opened(None, 0.0)
+    out = codec.receive('40/chat,{"token":"abc"}', 0.0)
+    assert out.ready and codec.ready and out.documents == []
+    assert out.send[0].startswith('40/chat,{"sid":"')
+    assert codec.session == {"token": "abc"} and codec.namespace == "/chat"
+    # A second namespace is accepted too and shown, since it is no longer the handshake.
+    out = codec.receive("40", 0.0)
+    assert out.send[0].startswith('40{"sid":"') and not out.ready
+    assert [r.document for r in out.documents] == [
+        {"type": "connect", "namespace": "/", "data": None}
+    ]
+    assert codec.namespaces == {"/chat": {"token": "abc"}, "/": None}
+    assert codec.encode({"event": "e"}) == ['42/chat,["e"]']
+
+
+def test_server_pings_every_interval_and_closes_a_client_that_does_not_answer() -> None:
+    codec = SocketIO({"pingInterval": 1000, "pingTimeout": 1000}, server=True)
+    codec.opened(None, 0.0)
+    assert codec.tick(0.5).send == []
+    assert codec.tick(1.0).send == ["2"]
+    assert codec.tick(1.5).send == [] and codec.receive("3", 1.6).documents == []
+    assert codec.tick(2.0).send == ["2"]
+    assert codec.tick(3.0).close is None
+    out = codec.tick(3.1)
+    assert out.close is not None and "ping timeout" in out.close[1] and out.close[0] == 1000
+
+
+def test_server_keeps_engine_packets_out_of_the_history() -> None:
+    codec = serving()
+    assert codec.receive("2probe", 0.0).send == ["3probe"]
+    assert codec.receive("6", 0.0) == codec.receive("5", 0.0) == Output()
+    assert codec.receive("1", 0.0).close == (1000, "the Engine.IO client sent close")
+    assert documents(codec, "0{}")[0]["type"] == "undecodable"
+
+
+def test_server_reads_the_clients_events_acks_binary_events_and_disconnects() -> None:
+    codec = serving()
+    found = documents(codec, '42["chat","hi"]', '421["q",{}]', '431["ok"]', '451-["up",', "41")
+    assert found[0] == {
+        "type": "event",
+        "namespace": "/",
+        "event": "chat",
+        "args": ["hi"],
+        "id": None,
+    }
+    assert found[1]["id"] == 1 and found[2] == {
+        "type": "ack",
+        "namespace": "/",
+        "id": 1,
+        "args": ["ok"],
+    }
+    assert found[3]["type"] == "undecodable" and found[4] == {
+        "type": "disconnect",
+        "namespace": "/",
+    }
+    assert codec.namespaces == {}
+    placeholder = '451-["up",{"_placeholder":true,"num":0}]'
+    assert documents(codec, placeholder, b"\x01")[0]["args"] == [b"\x01"]
+
+
+def test_server_refuses_a_connect_error_from_a_client_as_undecodable() -> None:
+    codec = serving()
+    assert documents(codec, '44{"message":"x"}')[0]["type"] == "undecodable"
+    assert codec.ready
+
+
+def test_server_requests_are_events_with_an_ack_id_answered_by_the_clients_ack() -> None:
+    codec = serving()
+    frames, is_reply = codec.request({"event": "ask", "args": [1]})
+    assert frames == ['420["ask",1]']
+    assert is_reply(documents(codec, '430["yes"]')[0])
+    assert not is_reply(documents(codec, '431["other"]')[0])
+
+
+def test_server_sends_connect_error_documents() -> None:
+    codec = serving()
+    assert codec.encode({"type": "connect_error", "namespace": "/a"}) == [
+        '44/a,{"message":"Not authorized"}'
+    ]
+    assert codec.encode({"type": "connect_error", "data": {"message": "no"}}) == [
+        '44{"message":"no"}'
+    ]
+
+
+def test_server_wants_documents_for_the_namespaces_the_client_connected() -> None:
+    codec = SocketIO(server=True)
+    codec.opened(None, 0.0)
+    assert not codec.wants({"event": "e"})
+    codec.receive("40/chat,", 0.0)
+    assert codec.wants({"event": "e"}) and codec.wants('["e"]')
+    assert not codec.wants({"event": "e", "namespace": "/"})
+    assert codec.wants("not json")
+
+
+@pytest.mark.parametrize(
+    ("path", "upgrade", "refused"),
+    [
+        ("/socket.io/?EIO=4&transport=websocket", True, None),
+        ("/any/path", True, None),
+        ("/socket.io/?EIO=4&transport=polling", False, "Transport unknown"),
+        ("/socket.io/?EIO=4&transport=polling", True, "Transport unknown"),
+        ("/socket.io/?EIO=4&transport=websocket", False, "only the WebSocket"),
+        ("/socket.io/?EIO=3&transport=websocket", True, "Unsupported protocol version"),
+    ],
+)
+def test_refuse_request_answers_polling_and_other_engine_versions_with_400(
+    path: str, upgrade: bool, refused: str | None
+) -> None:
+    headers = {"Upgrade": "websocket"} if upgrade else {"Accept": "*/*"}
+    answer = SocketIOServer.refuse_request(path, headers)
+    if refused is None:
+        assert answer is None
+    else:
+        assert answer is not None and answer[0] == 400 and refused in answer[1]
+        assert json.loads(answer[1])["message"]
+    assert SocketIO.select_subprotocol(["x"]) is None

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from RobotWebSocket.protocols import ProtocolError, codec_class
-from RobotWebSocket.protocols.stomp import Stomp, parse_message
+from RobotWebSocket.protocols.stomp import Stomp, StompServer, parse_message
 
 CONNECTED = "CONNECTED\nversion:1.2\nheart-beat:{}\nserver:RabbitMQ/3.10.8\n\n\0\n"
 
@@ -382,3 +382,191 @@ def test_a_frame_without_nul_is_undecodable_and_the_next_message_reads():
     assert item.document["type"] == "undecodable" and "NUL" in item.document["error"]
     [item] = codec.receive('MESSAGE\ndestination:/q\n\n{"a": 1}\0', 1.0).documents
     assert item.document["body"] == {"a": 1}
+
+
+# -- the server role ---------------------------------------------------------------------------
+
+
+def serving(init=None, connect="CONNECT\naccept-version:1.2,1.1\nhost:/\nheart-beat:0,0\n\n\0"):
+    codec = Stomp(init, server=True)
+    assert codec.opened("v12.stomp", 0.0).send == []
+    assert codec.receive(connect, 0.0).ready
+    return codec
+
+
+def subscribed(ack="auto", version="1.2"):
+    codec = serving(connect=f"CONNECT\naccept-version:{version}\n\n\0")
+    codec.receive(f"SUBSCRIBE\nid:s-1\ndestination:/topic/a\nack:{ack}\n\n\0", 0.0)
+    return codec
+
+
+def test_server_true_gives_the_server_role():
+    codec = codec_class("stomp")(server=True)
+    assert type(codec) is StompServer and isinstance(codec, Stomp) and codec.server
+    assert Stomp.select_subprotocol(["v10.stomp", "v12.stomp", "v11.stomp"]) == "v12.stomp"
+    assert Stomp.select_subprotocol(["v11.stomp"]) == "v11.stomp"
+    assert Stomp.select_subprotocol(["stomp"]) is None
+
+
+@pytest.mark.parametrize(
+    ("accept", "version"),
+    [("1.2,1.1,1.0", "1.2"), ("1.1,1.0", "1.1"), ("1.0", "1.0"), (None, "1.0"), ("1.1, 9", "1.1")],
+)
+def test_server_answers_connect_with_the_newest_version_in_common(accept, version):
+    header = "" if accept is None else f"accept-version:{accept}\n"
+    codec = Stomp({"server": "mock/1"}, server=True)
+    for command in ("CONNECT", "STOMP"):
+        codec = Stomp({"server": "mock/1"}, server=True)
+        out = codec.receive(f"{command}\n{header}login:u\n\n\0", 0.0)
+        assert out.ready and out.documents == [] and codec.version == version
+        [(name, headers, _)] = decode(out.send)
+        assert name == "CONNECTED" and headers["version"] == version
+        assert headers["server"] == "mock/1" and headers["heart-beat"] == "10000,10000"
+        assert codec.session["login"] == "u"
+
+
+def test_server_refuses_a_client_with_no_version_in_common():
+    out = Stomp(server=True).receive("CONNECT\naccept-version:2.0\n\n\0", 0.0)
+    [(name, headers, body)] = decode(out.send)
+    assert name == "ERROR" and headers["version"] == "1.2,1.1,1.0"
+    assert "Supported protocol versions" in body and out.close[0] == 1002 and not out.ready
+
+
+@pytest.mark.parametrize(
+    ("server_offer", "client_offer", "send_every", "expect_every"),
+    [
+        ("1000,2000", "3000,500", 1.0, 3.0),
+        ("0,0", "1000,1000", 0.0, 0.0),
+        ("500,500", "0,1000", 1.0, 0.0),
+        ("500,500", "bad", 0.0, 0.0),
+    ],
+)
+def test_server_agrees_heart_beats_as_the_specification_says(
+    server_offer, client_offer, send_every, expect_every
+):
+    codec = Stomp({"heart-beat": server_offer}, server=True)
+    codec.receive(f"CONNECT\naccept-version:1.2\nheart-beat:{client_offer}\n\n\0", 0.0)
+    assert (codec._send_every, codec._expect_every) == (send_every, expect_every)
+
+
+def test_server_sends_heart_beats_and_closes_a_silent_client():
+    codec = serving(
+        {"heart-beat": "1000,1000"}, "CONNECT\naccept-version:1.2\nheart-beat:1000,1000\n\n\0"
+    )
+    assert codec.tick_interval == 1.0 and codec.tick(1.0).send == ["\n"]
+    assert codec.receive("\n", 2.5) == codec.receive("\r\n", 2.5)
+    assert codec.receive("\n", 2.5).documents == []
+    assert codec.tick(5.0).close is None
+    out = codec.tick(5.6)
+    assert out.close[0] == 1002 and "nothing from the client" in out.close[1]
+
+
+def test_server_answers_receipts_and_keeps_every_other_frame_as_a_document():
+    codec = serving()
+    out = codec.receive(
+        "SEND\ndestination:/queue/a\ncontent-type:application/json\nreceipt:r-1\n\n"
+        '{"n": 1}\0DISCONNECT\nreceipt:77\n\n\0',
+        1.0,
+    )
+    assert [(d.document["command"], d.document["body"]) for d in out.documents] == [
+        ("SEND", {"n": 1}),
+        ("DISCONNECT", ""),
+    ]
+    assert decode(out.send) == [
+        ("RECEIPT", {"receipt-id": "r-1"}, ""),
+        ("RECEIPT", {"receipt-id": "77"}, ""),
+    ]
+    assert out.close is None
+
+
+def test_server_tracks_subscriptions_until_unsubscribe():
+    codec = subscribed()
+    codec.receive("SUBSCRIBE\nid:s-2\ndestination:/queue/b\n\n\0", 0.0)
+    codec.receive("SUBSCRIBE\ndestination:/queue/old\n\n\0", 0.0)
+    assert codec.destinations == ["/topic/a", "/queue/b", "/queue/old"]
+    codec.receive("UNSUBSCRIBE\nid:s-2\n\n\0", 0.0)
+    assert list(codec.subscriptions) == ["s-1", "/queue/old"]
+
+
+def test_server_fills_a_message_from_the_clients_subscription():
+    codec = subscribed()
+    [(name, headers, body)] = decode(
+        codec.encode({"headers": {"destination": "/topic/a"}, "body": [1]})
+    )
+    assert name == "MESSAGE" and body == [1]
+    assert headers["subscription"] == "s-1" and headers["message-id"] == "rws-1"
+    assert "ack" not in headers and headers["content-type"] == "application/json"
+    [(_, again, _)] = decode(
+        codec.encode('{"headers": {"destination": "/topic/a", "message-id": "m"}}')
+    )
+    assert again["message-id"] == "m"
+
+
+def test_server_delivers_a_message_to_each_subscription_to_its_destination():
+    codec = subscribed()
+    codec.receive("SUBSCRIBE\nid:s-9\ndestination:/topic/a\n\n\0", 0.0)
+    frames = decode(codec.encode({"headers": {"destination": "/topic/a"}, "body": "x"}))
+    assert [headers["subscription"] for _, headers, _ in frames] == ["s-1", "s-9"]
+
+
+def test_server_refuses_a_message_to_a_destination_the_client_did_not_subscribe_to():
+    codec = subscribed()
+    with pytest.raises(
+        ProtocolError, match=r"no subscription to /topic/b \(it subscribed to /topic/a\)"
+    ):
+        codec.encode({"headers": {"destination": "/topic/b"}})
+    with pytest.raises(ProtocolError, match="needs a destination"):
+        codec.encode({"command": "MESSAGE"})
+    [(_, headers, _)] = decode(
+        codec.encode({"headers": {"destination": "/x", "subscription": "z"}})
+    )
+    assert headers["subscription"] == "z" and headers["message-id"]
+
+
+def test_server_sends_other_frames_as_they_are():
+    codec = serving()
+    assert decode(
+        codec.encode({"command": "ERROR", "headers": {"message": "no"}, "body": "x"})
+    ) == [("ERROR", {"message": "no", "content-length": "1"}, "x")]
+
+
+@pytest.mark.parametrize(("version", "ack_header"), [("1.2", "id"), ("1.1", "message-id")])
+def test_server_requests_a_message_and_waits_for_the_clients_ack(version, ack_header):
+    codec = subscribed("client-individual", version)
+    frames, is_reply = codec.request({"headers": {"destination": "/topic/a"}, "body": "x"})
+    [(_, headers, _)] = decode(frames)
+    ident = headers.get("ack", headers["message-id"])
+    assert ("ack" in headers) == (version == "1.2")
+    ack = {"command": "NACK", "headers": {ack_header: ident}, "body": ""}
+    assert is_reply(ack) and is_reply({**ack, "command": "ACK"})
+    assert not is_reply({**ack, "headers": {ack_header: "other"}})
+    assert not is_reply({"command": "SEND", "headers": {ack_header: ident}})
+    assert not is_reply("text")
+
+
+def test_server_requests_need_a_message_the_client_acknowledges():
+    with pytest.raises(ProtocolError, match="ack:auto"):
+        subscribed("auto").request({"headers": {"destination": "/topic/a"}})
+    with pytest.raises(ProtocolError, match="ERROR from a server has no reply"):
+        subscribed().request({"command": "ERROR"})
+
+
+def test_server_wants_messages_to_destinations_the_client_subscribed_to():
+    codec = subscribed()
+    assert codec.wants({"headers": {"destination": "/topic/a"}})
+    assert not codec.wants({"headers": {"destination": "/topic/b"}})
+    assert codec.wants({"headers": {"destination": "/x", "subscription": "s-1"}})
+    assert not codec.wants({"headers": {"subscription": "nope"}})
+    assert codec.wants({"command": "ERROR"}) and codec.wants("not json")
+
+
+def test_server_keeps_what_does_not_decode_and_reads_on():
+    codec = serving()
+    out = codec.receive("SEND\nno colon\n\n\0", 1.0)
+    assert out.documents[0].document["type"] == "undecodable"
+    assert codec.receive("SEND\ndestination:/q\n\nx\0", 1.0).documents[0].document["body"] == "x"
+
+
+def test_server_init_that_cannot_be_sent_is_refused():
+    with pytest.raises(ProtocolError, match="CONNECTED"):
+        Stomp({"bad\nname": "x"}, server=True)

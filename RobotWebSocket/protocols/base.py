@@ -22,6 +22,15 @@ The connection layer sends ``out.send`` at once, in order, puts each of ``out.do
 in the history, reports ``out.refused`` as the failure of ``Connect``, and closes with
 ``out.close`` when it is set. ``Connect`` returns once ``codec.ready`` is true.
 
+The server role (the mock server's side) is the same interface: ``CODECS[name](init,
+max_size=n, server=True)`` is an instance of the protocol's server class (``SocketIOServer``,
+``MqttServer``...), which shares its module's frame code. It is driven exactly as a client
+codec is, with ``opened`` once the upgrade is answered, and it waits for the client to
+speak first where the protocol says so. Before the upgrade, the class alone answers the
+mock server's hooks: :meth:`Codec.refuse_request` (an HTTP status instead of the upgrade)
+and :meth:`Codec.select_subprotocol`. :meth:`Codec.wants` tells whether a document sent to
+every client is for this one (a STOMP destination or MQTT filter it subscribed to).
+
 Whatever a peer sends, :meth:`Codec.receive` returns: a message that does not decode is an
 :func:`undecodable` document, and the codec reads the next message as if it had not come.
 A codec keeps no more of a peer's bytes than ``max_size`` (the connection's own bound on
@@ -32,9 +41,12 @@ binary attachments) cannot make it wait for, or hold, more than that.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 #: A WebSocket message as sent or received: ``str`` is a text frame, ``bytes`` a binary one.
 Frame = str | bytes
@@ -137,17 +149,76 @@ def object_init(init: Any, what: str) -> dict[str, Any] | None:
     return init
 
 
+def offered_subprotocols(headers: Any) -> list[str]:
+    """The subprotocols an upgrade request offers, in its order. ``headers`` is websockets'
+    ``Headers`` (several ``Sec-WebSocket-Protocol`` lines are read as one list) or any
+    mapping of header names to values."""
+    if hasattr(headers, "get_all"):
+        lines = headers.get_all("Sec-WebSocket-Protocol")
+    else:
+        lines = [v for k, v in dict(headers).items() if k.lower() == "sec-websocket-protocol"]
+    return [name.strip() for line in lines for name in str(line).split(",") if name.strip()]
+
+
+def header_value(headers: Any, name: str) -> str:
+    """The value of header ``name`` (any case) in ``headers``, or ``""``: several lines of it
+    are joined with commas, as HTTP reads them."""
+    if hasattr(headers, "get_all"):
+        return ", ".join(headers.get_all(name))
+    return ", ".join(str(v) for k, v in dict(headers).items() if k.lower() == name.lower())
+
+
 class Codec:
     """Base class of the codecs. Subclasses set ``name`` and ``subprotocols`` and override
     what their protocol needs; the defaults describe a protocol with no handshake, no
-    keep-alive and no correlation."""
+    keep-alive and no correlation.
+
+    ``server=True`` gives the protocol's server role: the instance is of ``server_class``,
+    a subclass that shares the frame code. A class that speaks both roles itself (SignalR)
+    leaves ``server_class`` unset and reads ``server`` in its own constructor."""
 
     #: The value of ``Connect``'s ``protocol=``.
     name: ClassVar[str] = ""
-    #: Subprotocols offered in the upgrade request, in order of preference.
+    #: Subprotocols offered in the upgrade request, in order of preference. A server
+    #: selects the first of them that the client offers.
     subprotocols: ClassVar[tuple[str, ...]] = ()
+    #: The class of the server role; the module that defines it sets this.
+    server_class: ClassVar[type[Codec] | None] = None
+    #: Which side of the protocol this codec speaks.
+    server: bool = False
+    #: Server role: a client that offers none of ``subprotocols`` is refused (HTTP 400).
+    requires_subprotocol: ClassVar[bool] = False
 
-    def __init__(self, init: Any = None, *, max_size: int | None = DEFAULT_MAX_SIZE) -> None:
+    def __new__(cls, *args: Any, server: bool = False, **kwargs: Any) -> Self:
+        role = cls.server_class if server and cls.server_class is not None else cls
+        return cast("Self", object.__new__(role))
+
+    @classmethod
+    def select_subprotocol(cls, offered: Sequence[str]) -> str | None:
+        """Server role: the subprotocol to select among those a client ``offered``, the
+        first of :attr:`subprotocols` that it offers; ``None`` to accept it without one."""
+        for candidate in cls.subprotocols:
+            if candidate in offered:
+                return candidate
+        return None
+
+    @classmethod
+    def refuse_request(cls, path: str, headers: Any) -> tuple[int, str] | None:
+        """Server role: the HTTP status and plain-text body that answer an upgrade request
+        for ``path`` (with its query) instead of accepting it, or ``None`` to go on.
+        ``headers`` as :func:`offered_subprotocols` takes them."""
+        offered = offered_subprotocols(headers)
+        if cls.requires_subprotocol and cls.select_subprotocol(offered) is None:
+            wanted = ", ".join(cls.subprotocols)
+            return 400, (
+                f"This {cls.name} server needs the WebSocket subprotocol {wanted}: "
+                "the client did not offer it in Sec-WebSocket-Protocol.\n"
+            )
+        return None
+
+    def __init__(
+        self, init: Any = None, *, max_size: int | None = DEFAULT_MAX_SIZE, server: bool = False
+    ) -> None:
         self.init = init
         #: The most bytes of one message (or of a protocol message assembled from several)
         #: that the codec holds, the connection's ``max_size``; ``None`` for no bound.
@@ -186,3 +257,10 @@ class Codec:
         """Give ``document`` a fresh correlation id; the messages to send, and the test
         that tells its reply. :class:`ProtocolError` when the document has no reply."""
         raise ProtocolError(f"protocol {self.name} has no request/reply correlation")
+
+    def wants(self, document: Any) -> bool:
+        """Server role: whether ``document``, sent to every client of a server, is for this
+        client (a STOMP ``MESSAGE`` to a destination it subscribed to, an MQTT ``publish``
+        matching one of its filters). Never raises: a document it cannot read is wanted,
+        so that :meth:`encode` says what is wrong with it."""
+        return True

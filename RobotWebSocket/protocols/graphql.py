@@ -13,7 +13,9 @@ and may subscribe once the server has answered ``connection_ack``; each operatio
   session with ``connection_error``.
 
 Keep-alives are answered here and never enter the history; every other message becomes a
-document as it is.
+document as it is. The server roles (:class:`GraphQLTransportWSServer`,
+:class:`GraphQLWSServer`) acknowledge ``connection_init`` and read the client's operations;
+what the server sends back is up to the test.
 """
 
 from __future__ import annotations
@@ -49,7 +51,9 @@ class GraphQLCodec(Codec):
     #: Whether a server's ``ping`` is answered with a ``pong``.
     answers_ping: ClassVar[bool] = False
 
-    def __init__(self, init: Any = None, *, max_size: int | None = DEFAULT_MAX_SIZE) -> None:
+    def __init__(
+        self, init: Any = None, *, max_size: int | None = DEFAULT_MAX_SIZE, server: bool = False
+    ) -> None:
         init = object_init(init, f"{self.name} init is the connection_init payload")
         super().__init__(init, max_size=max_size)
         self._used_ids: set[str] = set()
@@ -177,6 +181,121 @@ class GraphQLWS(GraphQLCodec):
     subprotocols = ("graphql-ws",)
     start = "start"
     dropped = frozenset({"ka"})
+
+
+class GraphQLServer(GraphQLCodec):
+    """What the server roles of both GraphQL protocols share: ``init`` is the
+    ``connection_ack`` payload. The ``connection_init`` payload becomes :attr:`session`;
+    :attr:`operations` holds the ids of the client's operations not yet completed or
+    stopped. Subclasses name their protocol's rules."""
+
+    server = True
+    #: The ``type`` a client stops an operation with.
+    stop: ClassVar[str] = ""
+    #: Close codes for what the protocol forbids a client, or ``None`` where it forbids
+    #: nothing: a second ``connection_init``, an operation before it, a reused id.
+    too_many_inits: ClassVar[tuple[int, str] | None] = None
+    unauthorized: ClassVar[tuple[int, str] | None] = None
+    #: Seconds between ``ka`` keep-alives, or ``None`` for none.
+    keep_alive: float | None = None
+
+    def __init__(
+        self, init: Any = None, *, max_size: int | None = DEFAULT_MAX_SIZE, server: bool = True
+    ) -> None:
+        init = object_init(init, f"{self.name} server init is the connection_ack payload")
+        super().__init__(init, max_size=max_size)
+        self.operations: set[str] = set()
+
+    def opened(self, subprotocol: str | None, now: float) -> Output:
+        # The client speaks first, with connection_init.
+        return Output()
+
+    def _handle(self, document: dict[str, Any], raw: Frame) -> Output:
+        kind, ident = document["type"], document.get("id")
+        # Ids are strings; another id is kept as it is and tracks nothing.
+        ident = ident if isinstance(ident, str) else None
+        if kind == "connection_init":
+            if not self.ready:
+                return self._acknowledge(document.get("payload"))
+            return Output(documents=[Received(document, raw)], close=self.too_many_inits)
+        if kind == "ping" and self.answers_ping:
+            return super()._handle(document, raw)
+        if kind == "pong" and self.answers_ping:
+            return Output()
+        out = Output(documents=[Received(document, raw)])
+        if kind == self.start:
+            if not self.ready:
+                out.close = self.unauthorized
+            elif ident in self.operations and self.unauthorized is not None:
+                out.close = (4409, f"Subscriber for {ident} already exists")
+            elif ident is not None:
+                self.operations.add(ident)
+        elif kind == self.stop and ident is not None:
+            self.operations.discard(ident)
+        elif kind == "connection_terminate":
+            out.close = (1000, "")
+        return out
+
+    def _acknowledge(self, payload: Any) -> Output:
+        self.ready, self.session = True, payload
+        ack: dict[str, Any] = {"type": "connection_ack"}
+        if self.init is not None:
+            ack["payload"] = self.init
+        out = Output(send=[json.dumps(ack)], ready=True)
+        if self.keep_alive:
+            out.send.append(_KA)
+            self.tick_interval = self.keep_alive
+        return out
+
+    def tick(self, now: float) -> Output:
+        return Output(send=[_KA] if self.keep_alive else [])
+
+    def encode(self, document: Any) -> list[Frame]:
+        frames = super().encode(document)
+        message = self._message(document)
+        if message.get("type") in ("complete", "error") and isinstance(message.get("id"), str):
+            self.operations.discard(message["id"])
+        return frames
+
+    def request(self, document: Any) -> tuple[list[Frame], Pending]:
+        raise ProtocolError(
+            f"A {self.name} server makes no requests: Send the client's operations their "
+            'results as messages, such as {"type": "next", "id": "1", "payload": {...}}.'
+        )
+
+
+class GraphQLTransportWSServer(GraphQLServer, GraphQLTransportWS):
+    """The server's side of ``graphql-transport-ws``: pings answered with pongs, and a
+    client that breaks the protocol closed with its codes (4429 a second
+    ``connection_init``, 4401 a ``subscribe`` before it, 4409 an id in use)."""
+
+    stop = "complete"
+    too_many_inits = (4429, "Too many initialisation requests")
+    unauthorized = (4401, "Unauthorized")
+
+
+class GraphQLWSServer(GraphQLServer, GraphQLWS):
+    """The server's side of the legacy ``graphql-ws``: ``ka`` right after
+    ``connection_ack`` and every ``keep_alive`` seconds (10 by default; legacy clients drop a
+    server whose keep-alives stop), and ``connection_terminate`` closes the connection."""
+
+    stop = "stop"
+
+    def __init__(
+        self,
+        init: Any = None,
+        *,
+        max_size: int | None = DEFAULT_MAX_SIZE,
+        server: bool = True,
+        keep_alive: float | None = 10.0,
+    ) -> None:
+        super().__init__(init, max_size=max_size)
+        self.keep_alive = keep_alive
+
+
+GraphQLTransportWS.server_class = GraphQLTransportWSServer
+GraphQLWS.server_class = GraphQLWSServer
+_KA = json.dumps({"type": "ka"})
 
 
 def _dumps(document: Any) -> str:

@@ -5,6 +5,11 @@ OCPP-J messages are JSON arrays in text messages: ``[2, id, action, payload]`` (
 OCPP 2.1 adds ``[5, id, code, description, details]`` (CALLRESULTERROR) and
 ``[6, id, action, payload]`` (SEND, which has no reply). The arrays are the documents as they
 are. The handshake is the subprotocol alone: the server must select the version's name.
+
+Both sides speak the same messages, so the server role (the central system's side,
+``Ocpp16(server=True)``) differs only in its handshake: a server refuses, with HTTP 400, an
+upgrade request that does not offer its version, and its session is up once it selected it.
+Either side may send a CALL and wait for its CALLRESULT or CALLERROR.
 """
 
 from __future__ import annotations
@@ -51,6 +56,7 @@ class Ocpp(Codec):
 
     #: Message types the version knows.
     types: ClassVar[tuple[int, ...]] = (CALL, CALLRESULT, CALLERROR)
+    requires_subprotocol = True
 
     def opened(self, subprotocol: str | None, now: float) -> Output:
         if subprotocol != self.name:
@@ -133,3 +139,32 @@ class Ocpp21(Ocpp):
     name = "ocpp2.1"
     subprotocols = ("ocpp2.1",)
     types = (CALL, CALLRESULT, CALLERROR, CALLRESULTERROR, SEND)
+
+
+class OcppServer(Ocpp):
+    """The central system's side: the session is up as soon as the WebSocket is, with the
+    version's subprotocol selected (a client that did not offer it was refused before)."""
+
+    server = True
+
+    def opened(self, subprotocol: str | None, now: float) -> Output:
+        self.ready = True
+        self.session = subprotocol
+        return Output(ready=True)
+
+
+class Ocpp16Server(OcppServer, Ocpp16):
+    """The server's side of OCPP 1.6."""
+
+
+class Ocpp201Server(OcppServer, Ocpp201):
+    """The server's side of OCPP 2.0.1."""
+
+
+class Ocpp21Server(OcppServer, Ocpp21):
+    """The server's side of OCPP 2.1."""
+
+
+Ocpp16.server_class = Ocpp16Server
+Ocpp201.server_class = Ocpp201Server
+Ocpp21.server_class = Ocpp21Server

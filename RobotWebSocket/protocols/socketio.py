@@ -1,4 +1,5 @@
-"""Socket.IO 5 over Engine.IO 4, on the WebSocket transport, as a sans-I/O codec.
+"""Socket.IO 5 over Engine.IO 4, on the WebSocket transport, as a sans-I/O codec for both
+sides of a connection.
 
 Every WebSocket text frame is one Engine.IO packet: a digit for its type, then its data.
 Type ``4`` (message) carries a Socket.IO packet, written as::
@@ -6,16 +7,20 @@ Type ``4`` (message) carries a Socket.IO packet, written as::
     <type>[<attachments>-][/<namespace>,][<ack id>][<JSON data>]
 
 so ``42["chat","hi"]`` is an event on the root namespace and ``451-/chat,7["up",{...}]`` is
-a binary event on ``/chat`` asking for ack 7, whose one attachment follows as a binary frame.
-The server pings (``2``) and the client must answer (``3``) before ``pingTimeout``, whatever
-the test is doing, so the codec answers on the spot and keeps pings out of the history.
+a binary event on ``/chat`` asking for ack 7, whose one attachment follows as a binary frame
+(:mod:`.socketio_packets` reads and writes them).
+
+The server opens with the Engine.IO open packet (``0{"sid", "pingInterval", ...}``), then
+pings (``2``) every ``pingInterval``; the client must answer (``3``) within
+``pingTimeout``, whatever the test is doing, so the client codec answers on the spot and the
+server codec (:class:`SocketIOServer`) closes a client that does not. Pings never enter the
+history. Events and acks read and write the same on both sides.
 """
 
 from __future__ import annotations
 
-import json
+import secrets
 from typing import Any
-from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 from .base import (
     DEFAULT_MAX_SIZE,
@@ -25,71 +30,29 @@ from .base import (
     Pending,
     ProtocolError,
     Received,
+    header_value,
     json_document,
     object_init,
-    plain,
     undecodable,
 )
-
-#: Socket.IO packet types, by the digit that starts the packet.
-CONNECT, DISCONNECT, EVENT, ACK, CONNECT_ERROR, BINARY_EVENT, BINARY_ACK = range(7)
-_SCHEMES = {"http": "ws", "https": "wss", "ws": "ws", "wss": "wss"}
-_ENGINE_PATH = "/socket.io/"
-_PLACEHOLDER = "_placeholder"
-#: The most binary attachments one packet may announce. Their bytes are bounded by
-#: ``max_size`` in total; this bounds their number, which empty frames would not.
-MAX_ATTACHMENTS = 10_000
-
-
-def compact(value: Any) -> str:
-    """JSON as JavaScript's ``JSON.stringify`` writes it, which is what servers expect."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-
-
-def _deconstruct(value: Any, attachments: list[bytes]) -> Any:
-    """``value`` with each bytes object moved to ``attachments`` and a placeholder left."""
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        attachments.append(bytes(value))
-        return {_PLACEHOLDER: True, "num": len(attachments) - 1}
-    if isinstance(value, dict):
-        return {key: _deconstruct(item, attachments) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_deconstruct(item, attachments) for item in value]
-    return value
-
-
-def _reconstruct(value: Any, attachments: list[bytes]) -> Any:
-    """``value`` with each placeholder replaced by the attachment it points at."""
-    if isinstance(value, dict):
-        if value.get(_PLACEHOLDER) is True and isinstance(value.get("num"), int):
-            if not 0 <= value["num"] < len(attachments):
-                raise ValueError(f"placeholder for missing attachment {value['num']}")
-            return attachments[value["num"]]
-        return {key: _reconstruct(item, attachments) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_reconstruct(item, attachments) for item in value]
-    return value
-
-
-def parse_packet(text: str) -> tuple[int, int, str, int | None, Any]:
-    """Split a Socket.IO packet into type, attachment count, namespace, ack id and data;
-    :class:`ValueError` when it is not one."""
-    if not text or text[0] not in "0123456":
-        raise ValueError("not a Socket.IO packet: it must start with a digit from 0 to 6")
-    kind, rest = int(text[0]), text[1:]
-    attachments = 0
-    if kind in (BINARY_EVENT, BINARY_ACK):
-        count, dash, rest = rest.partition("-")
-        if not dash or not count.isdigit():
-            raise ValueError("a binary packet must give its attachment count as 'N-'")
-        attachments = int(count)
-    namespace = "/"
-    if rest.startswith("/"):
-        namespace, _, rest = rest.partition(",")
-    digits = len(rest) - len(rest.lstrip("0123456789"))
-    ack_id = int(rest[:digits]) if digits else None
-    data = json_document(rest[digits:]) if rest[digits:] else None
-    return kind, attachments, namespace, ack_id, data
+from .socketio_packets import (  # noqa: F401  (parse_packet and compact are read from here)
+    ACK,
+    BINARY_ACK,
+    BINARY_EVENT,
+    CONNECT,
+    CONNECT_ERROR,
+    DISCONNECT,
+    EVENT,
+    MAX_ATTACHMENTS,
+    compact,
+    deconstruct,
+    document_of,
+    engine_refusal,
+    engine_url,
+    parse_packet,
+    reconstruct,
+    refusal,
+)
 
 
 class SocketIO(Codec):
@@ -98,7 +61,9 @@ class SocketIO(Codec):
     name = "socketio"
     subprotocols = ()
 
-    def __init__(self, init: Any = None, *, max_size: int | None = DEFAULT_MAX_SIZE) -> None:
+    def __init__(
+        self, init: Any = None, *, max_size: int | None = DEFAULT_MAX_SIZE, server: bool = False
+    ) -> None:
         init = object_init(init, "Socket.IO init is the auth object")
         super().__init__(init, max_size=max_size)
         self.namespace = "/"
@@ -109,21 +74,14 @@ class SocketIO(Codec):
         self._last_heard = 0.0
         self._silence_limit: float | None = None
 
+    @classmethod
+    def refuse_request(cls, path: str, headers: Any) -> tuple[int, str] | None:
+        """Engine.IO's polling transport and other versions than 4 get HTTP 400."""
+        return engine_refusal(path, "websocket" in header_value(headers, "Upgrade").lower())
+
     def connect_url(self, url: str) -> str:
-        parts = urlsplit(url)
-        scheme = _SCHEMES.get(parts.scheme.lower())
-        if scheme is None:
-            raise ProtocolError(
-                f"A Socket.IO URL starts with http://, https://, ws:// or wss://, not {url!r}."
-            )
-        if "EIO" in parse_qs(parts.query):
-            # The user named the engine endpoint, on a path of their server's choosing.
-            self.namespace = "/"
-            return urlunsplit((scheme, parts.netloc, parts.path, parts.query, ""))
-        self.namespace = parts.path or "/"
-        query = f"{parts.query}&" if parts.query else ""
-        query += "EIO=4&transport=websocket"
-        return urlunsplit((scheme, parts.netloc, _ENGINE_PATH, query, ""))
+        url, self.namespace = engine_url(url)
+        return url
 
     def opened(self, subprotocol: str | None, now: float) -> Output:
         # The server speaks first, with the Engine.IO open packet.
@@ -215,7 +173,7 @@ class SocketIO(Codec):
             document: dict[str, Any] = {"type": "connect", "namespace": namespace, "data": data}
         elif kind == CONNECT_ERROR:
             if ours and not self.ready:
-                return Output(refused=_refusal(data))
+                return Output(refused=refusal(data))
             document = {"type": "connect_error", "namespace": namespace, "data": data}
         elif kind == DISCONNECT:
             document = {"type": "disconnect", "namespace": namespace}
@@ -226,13 +184,13 @@ class SocketIO(Codec):
                 "type": "event",
                 "namespace": namespace,
                 "event": data[0],
-                "args": _reconstruct(data[1:], frames),
+                "args": reconstruct(data[1:], frames),
                 "id": ack_id,
             }
         else:
             if not isinstance(data, list) or ack_id is None:
                 raise ValueError("an ack must have an id and a list of arguments")
-            args = _reconstruct(data, frames)
+            args = reconstruct(data, frames)
             document = {"type": "ack", "namespace": namespace, "id": ack_id, "args": args}
         return Output(documents=[Received(document, raw)])
 
@@ -244,7 +202,7 @@ class SocketIO(Codec):
         return Output()
 
     def encode(self, document: Any) -> list[Frame]:
-        document = _document_of(document)
+        document = document_of(document)
         if isinstance(document, list):
             document = {"event": document[0] if document else None, "args": document[1:]}
         kind = document.get("type", "event")
@@ -282,7 +240,7 @@ class SocketIO(Codec):
         self, ack: bool, namespace: str, ack_id: int | None, data: list[Any]
     ) -> list[Frame]:
         attachments: list[bytes] = []
-        data = _deconstruct(data, attachments)
+        data = deconstruct(data, attachments)
         payload = ("" if ack_id is None else str(ack_id)) + compact(data)
         if not attachments:
             return [self._prefix(ACK if ack else EVENT, namespace) + payload]
@@ -291,7 +249,7 @@ class SocketIO(Codec):
         return [f"4{kind}{len(attachments)}-{space}{payload}", *attachments]
 
     def request(self, document: Any) -> tuple[list[Frame], Pending]:
-        document = _document_of(document)
+        document = document_of(document)
         if isinstance(document, list):
             document = {"event": document[0] if document else None, "args": document[1:]}
         if document.get("type", "event") != "event":
@@ -312,30 +270,127 @@ class SocketIO(Codec):
         return frames, is_reply
 
 
-def _document_of(document: Any) -> dict[str, Any] | list[Any]:
-    """The document to send as a dictionary or list: JSON text is parsed first."""
-    document = plain(document)
-    if isinstance(document, str):
+class SocketIOServer(SocketIO):
+    """The server's side of ``protocol=socketio`` (``SocketIO(..., server=True)``).
+
+    ``init`` holds fields for the Engine.IO open packet, over ``sid`` (random),
+    ``upgrades`` (``[]``: the WebSocket transport is the only one), ``pingInterval`` (25000)
+    and ``pingTimeout`` (20000, both in milliseconds, as the packet has them) and
+    ``maxPayload`` (``max_size``). Every namespace connect is accepted: the first one is
+    the handshake (its ``auth`` is :attr:`session`, its namespace the one documents are
+    sent on by default); later ones enter the history as ``connect`` documents.
+    :attr:`namespaces` holds each connected namespace's ``auth``."""
+
+    server = True
+
+    def __init__(
+        self, init: Any = None, *, max_size: int | None = DEFAULT_MAX_SIZE, server: bool = True
+    ) -> None:
+        super().__init__(None, max_size=max_size)
+        what = "A Socket.IO server's init is fields of the Engine.IO open packet"
+        self.init = object_init(init, what)
+        fields: dict[str, Any] = {
+            "sid": secrets.token_urlsafe(15),
+            "upgrades": [],
+            "pingInterval": 25000,
+            "pingTimeout": 20000,
+            "maxPayload": max_size or 1_000_000,
+            **(self.init or {}),
+        }
+        timing = (fields["pingInterval"], fields["pingTimeout"])
+        if not all(type(ms) in (int, float) and 0 < ms < 2**31 for ms in timing):
+            raise ProtocolError(f"{what}: pingInterval and pingTimeout are milliseconds above 0")
+        self._open = "0" + compact(fields)
+        self.sid = fields["sid"]
+        self._interval, self._timeout = timing[0] / 1000, timing[1] / 1000
+        self.namespaces: dict[str, Any] = {}
+        self._last_ping = 0.0
+        self._ping_sent: float | None = None
+
+    def opened(self, subprotocol: str | None, now: float) -> Output:
+        # Pings start with the open packet, before any namespace connects.
+        self._last_heard = self._last_ping = now
+        self.tick_interval = max(min(self._interval, self._timeout) / 2, 0.05)
+        return Output(send=[self._open])
+
+    def _engine(self, text: str, now: float) -> Output:
+        kind, data = text[:1], text[1:]
+        if kind == "4":
+            return self._socketio(text, data)
+        if kind == "3":
+            self._ping_sent = None
+            return Output()
+        if kind == "2":
+            # Engine.IO 3 clients ping the server; answering costs nothing.
+            return Output(send=["3" + data])
+        if kind in ("5", "6"):
+            return Output()
+        if kind == "1":
+            return Output(close=(1000, "the Engine.IO client sent close"))
+        raise ValueError(f"a client does not send Engine.IO packet type {kind!r}")
+
+    def _document(
+        self, raw: str, packet: tuple[int, int, str, int | None, Any], frames: list[bytes]
+    ) -> Output:
+        kind, _, namespace, _, data = packet
+        if kind == CONNECT:
+            return self._connect(raw, namespace, data)
+        if kind == CONNECT_ERROR:
+            raise ValueError("a client does not send connect_error")
+        if kind == DISCONNECT:
+            self.namespaces.pop(namespace, None)
+        return super()._document(raw, packet, frames)
+
+    def _connect(self, raw: str, namespace: str, auth: Any) -> Output:
+        if auth is not None and not isinstance(auth, dict):
+            raise ValueError("a namespace connect's auth is a JSON object")
+        self.namespaces[namespace] = auth
+        out = Output(send=[self._prefix(CONNECT, namespace) + compact({"sid": self._new_sid()})])
+        if self.ready:
+            document = {"type": "connect", "namespace": namespace, "data": auth}
+            out.documents.append(Received(document, raw))
+        else:
+            self.ready = out.ready = True
+            self.namespace, self.session = namespace, auth
+        return out
+
+    @staticmethod
+    def _new_sid() -> str:
+        return secrets.token_urlsafe(15)
+
+    def tick(self, now: float) -> Output:
+        if self._ping_sent is not None:
+            if now - self._ping_sent > self._timeout:
+                late = f"{self._timeout:g} s"
+                return Output(close=(1000, f"ping timeout: the client sent no pong in {late}"))
+            return Output()
+        # Ticks come at half the shorter period: the slack absorbs a timer a little early.
+        if now - self._last_ping >= self._interval - self.tick_interval / 4:  # type: ignore[operator]
+            self._last_ping = self._ping_sent = now
+            return Output(send=["2"])
+        return Output()
+
+    def encode(self, document: Any) -> list[Frame]:
+        document = document_of(document)
+        if isinstance(document, dict) and document.get("type") == "connect_error":
+            namespace = document.get("namespace", self.namespace)
+            if not isinstance(namespace, str) or not namespace.startswith("/"):
+                raise ProtocolError(f"A Socket.IO namespace starts with '/', not {namespace!r}.")
+            data = document.get("data", {"message": "Not authorized"})
+            return [self._prefix(CONNECT_ERROR, namespace) + compact(data)]
+        return super().encode(document)
+
+    def wants(self, document: Any) -> bool:
+        """Whether the client is connected to the document's namespace (the default one
+        when the document names none)."""
         try:
-            document = json_document(document)
-        except ValueError as error:
-            raise ProtocolError(
-                f"A Socket.IO document is a dictionary, a list or JSON text of one; "
-                f"this text is not JSON ({error}). Use raw=True to send it as it is."
-            ) from None
-    if isinstance(document, tuple):
-        document = list(document)
-    if not isinstance(document, (dict, list)):
-        raise ProtocolError(
-            f"A Socket.IO document is a dictionary or a list, not {type(document).__name__}."
-        )
-    return document
+            document = document_of(document)
+        except ProtocolError:
+            return True
+        namespace = self.namespace
+        if isinstance(document, dict):
+            namespace = document.get("namespace", namespace)
+        return namespace in self.namespaces
 
 
-def _refusal(data: Any) -> str:
-    """The server's words in a ``connect_error``: its ``message``, else the data as text."""
-    if isinstance(data, dict) and isinstance(data.get("message"), str):
-        return data["message"]
-    if isinstance(data, str):
-        return data
-    return compact(data)
+SocketIO.server_class = SocketIOServer

@@ -1,21 +1,21 @@
-"""STOMP 1.2 (1.1 and 1.0 accepted) over WebSocket, as a sans-I/O codec.
+"""STOMP 1.2 (1.1 and 1.0 accepted) over WebSocket, as a sans-I/O codec for both sides of a
+connection.
 
 Each WebSocket message carries zero or more STOMP frames (``COMMAND``, header lines, an
 empty line, the body and a NUL), possibly followed by end-of-line characters; a message of
 end-of-lines alone is a heart-beat. The handshake is ``CONNECT`` / ``CONNECTED`` (or
 ``ERROR``, a refusal), heart-beats are negotiated as the specification says, and a request
-is correlated through a ``receipt`` header.
+is correlated through a ``receipt`` header. The server role (:class:`StompServer`) answers
+``CONNECT`` and receipts, and delivers ``MESSAGE`` frames to the client's subscriptions.
+:mod:`.stomp_frames` reads and writes the frames for both.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
-import re
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
-from ..masking import reveal
 from .base import (
     DEFAULT_MAX_SIZE,
     Codec,
@@ -24,8 +24,17 @@ from .base import (
     Pending,
     ProtocolError,
     Received,
-    json_document,
     undecodable,
+)
+from .stomp_frames import (  # noqa: F401  (parse_message is read from here)
+    COMMAND,
+    DOCUMENT_KEYS,
+    StompFrame,
+    build_frame,
+    frame_of,
+    heart_beat,
+    init_headers,
+    parse_message,
 )
 
 #: The library's own CONNECT headers; ``init`` replaces any of them.
@@ -35,183 +44,25 @@ DEFAULT_CONNECT = {"accept-version": "1.2,1.1,1.0", "host": "/", "heart-beat": "
 #: Several intervals rather than one, because timers on both sides drift and networks lag.
 SILENCE_FACTOR = 3.0
 
-_ESCAPE = {"\\": "\\\\", "\r": "\\r", "\n": "\\n", ":": "\\c"}
-_UNESCAPE = {"\\\\": "\\", "\\r": "\r", "\\n": "\n", "\\c": ":"}
-_ESCAPE_SEQUENCE = re.compile(r"\\.?", re.DOTALL)
-_COMMAND = re.compile(r"[A-Z]+")
-#: The handshake frames carry their headers unescaped, so that 1.0 peers can read them.
-_VERBATIM_COMMANDS = {"CONNECT", "CONNECTED", "STOMP"}
-_DOCUMENT_KEYS = {"command", "headers", "body"}
-
-
-@dataclass
-class StompFrame:
-    command: str
-    headers: dict[str, str]
-    body: bytes
-
-
-def escape(value: str, version: str) -> str:
-    """A header name or value as written on the wire for ``version``."""
-    if version == "1.0":
-        if "\n" in value or "\r" in value:
-            raise ProtocolError(f"STOMP 1.0 cannot carry a line break in a header: {value!r}")
-        return value
-    specials = "\\\n:" if version == "1.1" else "\\\r\n:"
-    return "".join(_ESCAPE[char] if char in specials else char for char in value)
-
-
-def unescape(value: str) -> str:
-    """A header name or value as read from the wire (STOMP 1.1 and 1.2)."""
-
-    def replace(match: re.Match[str]) -> str:
-        try:
-            return _UNESCAPE[match.group()]
-        except KeyError:
-            raise ValueError(f"undefined escape sequence {match.group()!r} in header") from None
-
-    return _ESCAPE_SEQUENCE.sub(replace, value)
-
-
-def build_frame(frame: StompFrame, version: str) -> Frame:
-    """The WebSocket message of one frame: text when it is UTF-8, else binary."""
-    verbatim = frame.command in _VERBATIM_COMMANDS
-    lines = [frame.command]
-    for name, value in frame.headers.items():
-        # Escaping as 1.0 writes the text unchanged and refuses line breaks in it.
-        wire = "1.0" if verbatim else version
-        lines.append(f"{escape(name, wire)}:{escape(value, wire)}")
-    data = ("\n".join(lines) + "\n\n").encode() + frame.body + b"\0"
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data
-
-
-def _skip_eols(data: bytes, pos: int) -> int:
-    while True:
-        if data.startswith(b"\n", pos):
-            pos += 1
-        elif data.startswith(b"\r\n", pos):
-            pos += 2
-        else:
-            return pos
-
-
-def _read_line(data: bytes, pos: int) -> tuple[str, int]:
-    end = data.find(b"\n", pos)
-    if end < 0:
-        raise ValueError("frame ends before its headers do")
-    return data[pos:end].rstrip(b"\r").decode("utf-8"), end + 1
-
-
-def parse_frame(data: bytes, pos: int, version: str) -> tuple[StompFrame, int]:
-    """The frame that starts at ``pos``, and where the next one may start."""
-    command, pos = _read_line(data, pos)
-    if not _COMMAND.fullmatch(command):
-        raise ValueError(f"{command[:40]!r} is not a STOMP command")
-    headers: dict[str, str] = {}
-    while True:
-        line, pos = _read_line(data, pos)
-        if not line:
-            break
-        name, colon, value = line.partition(":")
-        if not colon:
-            raise ValueError(f"header line without a colon: {line[:40]!r}")
-        if version != "1.0" and command not in _VERBATIM_COMMANDS:
-            name, value = unescape(name), unescape(value)
-        # The specification says that the first of repeated headers is the one that counts.
-        headers.setdefault(name, value)
-    length = headers.get("content-length")
-    if length is not None:
-        if not length.strip().isdigit():
-            raise ValueError(f"content-length {length!r} is not a number of octets")
-        end = pos + int(length)
-        if data[end : end + 1] != b"\0":
-            raise ValueError(f"the body does not end with NUL after content-length {length}")
-    else:
-        end = data.find(b"\0", pos)
-        if end < 0:
-            raise ValueError("frame is not terminated by NUL")
-    return StompFrame(command, headers, data[pos:end]), end + 1
-
-
-def parse_message(message: Frame, version: str) -> list[Received]:
-    """The documents of one WebSocket message: none for a heart-beat (end-of-lines alone).
-    A frame that does not parse makes the rest of the message one undecodable document."""
-    data = message.encode() if isinstance(message, str) else bytes(message)
-    found: list[Received] = []
-    pos = _skip_eols(data, 0)
-    while pos < len(data):
-        try:
-            frame, end = parse_frame(data, pos, version)
-        except (ValueError, UnicodeDecodeError) as error:
-            found.append(undecodable(_raw(message, data[pos:]), error))
-            break
-        found.append(Received(document(frame), _raw(message, data[pos:end])))
-        pos = _skip_eols(data, end)
-    return found
-
-
-def _raw(message: Frame, part: bytes) -> Frame:
-    return part.decode("utf-8", "replace") if isinstance(message, str) else part
-
-
-def document(frame: StompFrame) -> dict[str, Any]:
-    """The history's view of a frame: the body parsed as JSON where it is JSON."""
-    return {"command": frame.command, "headers": frame.headers, "body": decode_body(frame)}
-
-
-def decode_body(frame: StompFrame) -> Any:
-    try:
-        text = frame.body.decode("utf-8")
-    except UnicodeDecodeError:
-        return frame.body
-    content_type = frame.headers.get("content-type")
-    if content_type is None and not text.lstrip().startswith(("{", "[")):
-        return text
-    if content_type is not None and "json" not in content_type.lower():
-        return text
-    try:
-        parsed = json_document(text)
-    except ValueError:
-        return text
-    # Without a content-type, only an object or array is taken for JSON: a bare number or
-    # word in a text body is more likely meant as text.
-    if content_type is None and not isinstance(parsed, (dict, list)):
-        return text
-    return parsed
-
-
-def _heart_beat(value: str | None) -> tuple[int, int]:
-    try:
-        send, receive = (int(part) for part in (value or "0,0").split(","))
-    except ValueError:
-        raise ValueError(f"heart-beat {value!r} is not two numbers as in 10000,10000") from None
-    if send < 0 or receive < 0:
-        raise ValueError(f"heart-beat {value!r} has a negative number")
-    return send, receive
-
-
-def _header_text(name: Any, value: Any) -> tuple[str, str]:
-    value = reveal(value)
-    if isinstance(value, bool):
-        value = "true" if value else "false"
-    return str(name), str(value)
-
 
 class Stomp(Codec):
     """STOMP 1.2, 1.1 and 1.0: ``init`` is headers added to ``CONNECT``."""
 
     name = "stomp"
     subprotocols = ("v12.stomp", "v11.stomp", "v10.stomp")
+    #: The command of a document that names none.
+    default_command: ClassVar[str] = "SEND"
+    #: Who the other side is, in the words of a missed heart-beat.
+    peer: ClassVar[str] = "server"
 
-    def __init__(self, init: Any = None, *, max_size: int | None = DEFAULT_MAX_SIZE) -> None:
+    def __init__(
+        self, init: Any = None, *, max_size: int | None = DEFAULT_MAX_SIZE, server: bool = False
+    ) -> None:
         super().__init__(init, max_size=max_size)
-        self._init_headers = self._parse_init(init)
+        self._init_headers = init_headers(init, "CONNECTED" if self.server else "CONNECT")
         self.connect_headers = {**DEFAULT_CONNECT, **self._init_headers}
         try:
-            self._offered = _heart_beat(self.connect_headers.get("heart-beat"))
+            self._offered = heart_beat(self.connect_headers.get("heart-beat"))
         except ValueError as error:
             raise ProtocolError(f"STOMP init: {error}") from None
         self.version = "1.2"
@@ -220,23 +71,6 @@ class Stomp(Codec):
         self._expect_every = 0.0
         self._last_sent = 0.0
         self._last_received = 0.0
-
-    @staticmethod
-    def _parse_init(init: Any) -> dict[str, str]:
-        if isinstance(init, str):
-            try:
-                init = json_document(init)
-            except ValueError:
-                raise ProtocolError("STOMP init must be a dictionary of CONNECT headers") from None
-        if init is not None and not isinstance(init, dict):
-            raise ProtocolError("STOMP init must be a dictionary of CONNECT headers")
-        headers: dict[str, str] = {}
-        for name, value in (init or {}).items():
-            name, value = _header_text(name, value)
-            if ":" in name or any(char in name + value for char in "\r\n\0"):
-                raise ProtocolError(f"STOMP init header {name!r} cannot be sent in CONNECT")
-            headers[name] = value
-        return headers
 
     def opened(self, subprotocol: str | None, now: float) -> Output:
         self._last_received = self._last_sent = now
@@ -278,7 +112,7 @@ class Stomp(Codec):
         self.session = headers
         self.version = headers.get("version", "1.0")
         try:
-            server_send, server_wants = _heart_beat(headers.get("heart-beat"))
+            server_send, server_wants = heart_beat(headers.get("heart-beat"))
         except ValueError:
             server_send = server_wants = 0
         client_send, client_wants = self._offered
@@ -307,7 +141,7 @@ class Stomp(Codec):
         silent = now - self._last_received
         if self._expect_every and silent > SILENCE_FACTOR * self._expect_every:
             reason = (
-                f"STOMP heart-beat missed: nothing from the server for {silent:.1f} s "
+                f"STOMP heart-beat missed: nothing from the {self.peer} for {silent:.1f} s "
                 f"(agreed every {self._expect_every:g} s)"
             )
             out.close = (1002, reason)
@@ -320,43 +154,7 @@ class Stomp(Codec):
         return out
 
     def _frame(self, document: Any) -> StompFrame:
-        if isinstance(document, (str, bytes)):
-            try:
-                document = json_document(document)
-            except ValueError:
-                raise ProtocolError(
-                    "a STOMP document is a dictionary (or its JSON) with command, headers, body"
-                ) from None
-        if not isinstance(document, dict):
-            raise ProtocolError("a STOMP document is a dictionary with command, headers, body")
-        unknown = sorted(set(document) - _DOCUMENT_KEYS)
-        if unknown:
-            raise ProtocolError(
-                f"a STOMP document has command, headers and body, not {', '.join(unknown)}"
-            )
-        command = str(document.get("command") or "SEND").upper()
-        if not _COMMAND.fullmatch(command):
-            raise ProtocolError(f"{command!r} is not a STOMP command")
-        given = document.get("headers") or {}
-        if not isinstance(given, dict):
-            raise ProtocolError("STOMP headers must be a dictionary")
-        headers = dict(_header_text(name, value) for name, value in given.items())
-        return StompFrame(command, headers, self._body(document.get("body"), headers))
-
-    @staticmethod
-    def _body(body: Any, headers: dict[str, str]) -> bytes:
-        if body is None:
-            return b""
-        if isinstance(body, (bytes, bytearray)):
-            return bytes(body)
-        if isinstance(body, str):
-            return body.encode()
-        if isinstance(body, (dict, list)) and "content-type" not in headers:
-            headers["content-type"] = "application/json"
-        try:
-            return json.dumps(body).encode()
-        except (TypeError, ValueError) as error:
-            raise ProtocolError(f"STOMP body cannot be sent as JSON: {error}") from None
+        return frame_of(document, self.default_command)
 
     def _build(self, frame: StompFrame) -> list[Frame]:
         if frame.body or frame.command == "SEND":
@@ -385,3 +183,199 @@ class Stomp(Codec):
             return False
 
         return self._build(frame), is_reply
+
+
+#: The versions a server speaks, the newest first.
+VERSIONS = ("1.2", "1.1", "1.0")
+
+
+class StompServer(Stomp):
+    """The server's side of ``protocol=stomp`` (``Stomp(..., server=True)``): ``init`` is
+    headers added to ``CONNECTED`` (``heart-beat``, 10000,10000 by default, is what this
+    server offers; ``server``, ``session``...).
+
+    ``CONNECT`` (or ``STOMP``) is answered with ``CONNECTED``: the newest version in the
+    client's ``accept-version`` (1.0 without one; none in common is an ``ERROR`` and a
+    close), heart-beats agreed, sent and checked as on a client. Its headers are
+    :attr:`session`. Every other frame is a document; one with a ``receipt`` header is
+    answered with ``RECEIPT``. :attr:`subscriptions` holds each ``SUBSCRIBE``'s headers by
+    its ``id`` until ``UNSUBSCRIBE``. A ``MESSAGE`` sent to a destination is delivered to
+    each of the client's subscriptions there, with ``subscription``, ``message-id`` (and
+    ``ack`` on a 1.2 subscription that acknowledges) filled in; to a destination it did not
+    subscribe to, it is refused, unless the document names the ``subscription``."""
+
+    server = True
+    default_command = "MESSAGE"
+    peer = "client"
+
+    def __init__(
+        self, init: Any = None, *, max_size: int | None = DEFAULT_MAX_SIZE, server: bool = True
+    ) -> None:
+        super().__init__(init, max_size=max_size)
+        self.connected_headers = {"heart-beat": "10000,10000", **self._init_headers}
+        self.subscriptions: dict[str, dict[str, str]] = {}
+        self._message_ids = itertools.count(1)
+
+    @property
+    def destinations(self) -> list[str]:
+        """The destinations the client subscribed to, in order."""
+        return list(
+            dict.fromkeys(sub.get("destination", "") for sub in self.subscriptions.values())
+        )
+
+    def opened(self, subprotocol: str | None, now: float) -> Output:
+        # The client speaks first, with CONNECT.
+        self._last_received = self._last_sent = now
+        return Output()
+
+    def receive(self, message: Frame, now: float) -> Output:
+        self._last_received = now
+        try:
+            out = Output()
+            for item in parse_message(message, self.version):
+                self._take(item, now, out)
+            return out
+        except Exception as error:  # noqa: BLE001
+            # Whatever a client sends must reach the history, so no input may raise here.
+            return Output(documents=[undecodable(message, error)])
+
+    def _take(self, item: Received, now: float, out: Output) -> None:
+        """Add what one received frame calls for to ``out``."""
+        command, headers = item.document.get("command"), item.document.get("headers")
+        if not isinstance(headers, dict):  # an undecodable frame
+            out.documents.append(item)
+            return
+        if command in ("CONNECT", "STOMP") and not self.ready:
+            out.extend(self._connect(headers, now))
+            return
+        if command == "SUBSCRIBE":
+            self.subscriptions[_subscription_id(headers)] = headers
+        elif command == "UNSUBSCRIBE":
+            self.subscriptions.pop(_subscription_id(headers), None)
+        out.documents.append(item)
+        if "receipt" in headers:
+            receipt = StompFrame("RECEIPT", {"receipt-id": headers["receipt"]}, b"")
+            out.send.append(build_frame(receipt, self.version))
+
+    def _connect(self, headers: dict[str, str], now: float) -> Output:
+        accepted = [v.strip() for v in headers.get("accept-version", "1.0").split(",")]
+        common = [version for version in VERSIONS if version in accepted]
+        if not common:
+            reason = f"Supported protocol versions are {' '.join(reversed(VERSIONS))}"
+            error = {"version": ",".join(VERSIONS), "content-type": "text/plain", "message": reason}
+            frame = StompFrame("ERROR", error, reason.encode())
+            return Output(send=[build_frame(frame, "1.2")], close=(1002, reason))
+        self.version = common[0]
+        try:
+            client_send, client_wants = heart_beat(headers.get("heart-beat"))
+        except ValueError:
+            client_send = client_wants = 0
+        server_send, server_wants = self._offered
+        self.ready, self.session = True, headers
+        if server_send and client_wants:
+            self._send_every = max(server_send, client_wants) / 1000
+        if client_send and server_wants:
+            self._expect_every = max(client_send, server_wants) / 1000
+        intervals = [every for every in (self._send_every, self._expect_every) if every]
+        self.tick_interval = min(intervals) if intervals else None
+        self._last_sent = self._last_received = now
+        connected = {"version": self.version, **self.connected_headers}
+        return Output(
+            send=[build_frame(StompFrame("CONNECTED", connected, b""), "1.0")], ready=True
+        )
+
+    def _deliveries(self, frame: StompFrame) -> list[tuple[StompFrame, bool]]:
+        """The frames that send ``frame``, each with whether the client acknowledges it."""
+        if frame.command != "MESSAGE":
+            return [(frame, False)]
+        headers = frame.headers
+        if "subscription" in headers:
+            subscriptions = [
+                (headers["subscription"], self.subscriptions.get(headers["subscription"], {}))
+            ]
+        else:
+            destination = headers.get("destination")
+            if destination is None:
+                raise ProtocolError(
+                    'a STOMP MESSAGE needs a destination: {"command": "MESSAGE", '
+                    '"headers": {"destination": "/topic/a"}, "body": ...}'
+                )
+            subscriptions = [
+                (ident, sub)
+                for ident, sub in self.subscriptions.items()
+                if sub.get("destination") == destination
+            ]
+            if not subscriptions:
+                subscribed = ", ".join(self.destinations) or "nothing"
+                raise ProtocolError(
+                    f"the client has no subscription to {destination} (it subscribed to "
+                    f"{subscribed}); name one in a subscription header to send it anyway"
+                )
+        deliveries = []
+        for ident, sub in subscriptions:
+            filled = dict(headers)
+            if "id" in sub or "subscription" in headers:
+                filled.setdefault("subscription", ident)
+            filled.setdefault("message-id", f"rws-{next(self._message_ids)}")
+            acknowledged = sub.get("ack", "auto") != "auto"
+            if acknowledged and self.version == "1.2":
+                filled.setdefault("ack", filled["message-id"])
+            deliveries.append((StompFrame("MESSAGE", filled, frame.body), acknowledged))
+        return deliveries
+
+    def encode(self, document: Any) -> list[Frame]:
+        frames: list[Frame] = []
+        for frame, _ in self._deliveries(self._frame(document)):
+            frames += self._build(frame)
+        return frames
+
+    def request(self, document: Any) -> tuple[list[Frame], Pending]:
+        frame = self._frame(document)
+        if frame.command != "MESSAGE":
+            raise ProtocolError(
+                f"a STOMP {frame.command} from a server has no reply: a request is a MESSAGE "
+                "to a subscription that acknowledges (ack:client or client-individual)"
+            )
+        frames: list[Frame] = []
+        ids: set[str] = set()
+        for delivery, acknowledged in self._deliveries(frame):
+            frames += self._build(delivery)
+            if acknowledged:
+                ids.add(delivery.headers.get("ack", delivery.headers["message-id"]))
+        if not ids:
+            raise ProtocolError(
+                "the client acknowledges no MESSAGE on a subscription with ack:auto: use Send"
+            )
+
+        def is_reply(reply: Any) -> bool:
+            if not isinstance(reply, dict) or not isinstance(reply.get("headers"), dict):
+                return False
+            headers = reply["headers"]
+            # STOMP 1.2 acknowledges by the ack header's value in id, 1.0 and 1.1 by message-id.
+            return reply.get("command") in ("ACK", "NACK") and (
+                headers.get("id") in ids or headers.get("message-id") in ids
+            )
+
+        return frames, is_reply
+
+    def wants(self, document: Any) -> bool:
+        """Whether a ``MESSAGE`` goes to one of the client's subscriptions (any other frame
+        goes to every client)."""
+        try:
+            frame = self._frame(document)
+        except ProtocolError:
+            return True
+        if frame.command != "MESSAGE":
+            return True
+        if "subscription" in frame.headers:
+            return frame.headers["subscription"] in self.subscriptions
+        return frame.headers.get("destination") in self.destinations
+
+
+Stomp.server_class = StompServer
+
+
+def _subscription_id(headers: dict[str, str]) -> str:
+    """A subscription's id; a STOMP 1.0 subscription may have none, and its destination
+    stands for it."""
+    return str(headers.get("id", headers.get("destination", "")))
