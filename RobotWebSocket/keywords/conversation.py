@@ -9,6 +9,7 @@ from typing import Any
 from .._client import Connection
 from .._server import request_headers
 from .._version import __version__
+from ..arguments import check_path
 from ..errors import InvalidArgument
 from ..har import conversation
 from ..history import Message
@@ -75,8 +76,7 @@ class ConversationKeywords(LibraryBase):
         | `Save Conversation` | mock#1 | ${OUTPUT_DIR}/client.har |
         """
         conn = self._get(connection)
-        if not path:
-            raise InvalidArgument("Argument 'path' must not be empty.")
+        path = check_path(path, "path")
         if conn.ws is None or not self._loop.running:
             raise InvalidArgument(
                 f"Connection '{self._show(conn.name)}' never opened: it has no conversation."

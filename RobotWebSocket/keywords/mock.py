@@ -14,7 +14,15 @@ from robot.running.context import EXECUTION_CONTEXTS
 
 from .._client import Connection
 from .._server import MockServer, is_mock_client, request_headers
-from ..arguments import check_close_code, check_subprotocols, seconds
+from ..arguments import (
+    check_close_code,
+    check_close_reason,
+    check_path,
+    check_port,
+    check_subprotocols,
+    optional_positive_int,
+    seconds,
+)
 from ..deadline import Deadline
 from ..errors import ConnectionFailed, InvalidArgument, WebSocketError
 from ..masking import mask_headers
@@ -97,8 +105,12 @@ class MockKeywords(RuleKeywords):
             )
         status = None if reject in (None, "") else self._reject_status(reject)
         context = self._server_ssl(certfile, keyfile)
-        if max_size is not None and int(max_size) < 1:
-            raise InvalidArgument(f"Argument 'max_size' must be positive, got {max_size!r}.")
+        size_limit = optional_positive_int(max_size, "max_size")
+        listen_port = check_port(port)
+        if not isinstance(host, str) or not host or len(host) > 253:
+            raise InvalidArgument(
+                f"Argument 'host' must be a host name or address, got {host!r:.80}."
+            )
         suite = EXECUTION_CONTEXTS.current
         server = MockServer(
             name,
@@ -108,13 +120,13 @@ class MockKeywords(RuleKeywords):
             subprotocols=check_subprotocols(subprotocols),
             reject=status,
             ssl_context=context,
-            max_size=None if max_size is None else int(max_size),
+            max_size=size_limit,
             close_timeout=self._timeout,
             owner=suite.suite.id if suite is not None else None,
         )
         try:
-            url = self._loop.run(server.start(str(host), int(port)))
-        except OSError as error:
+            url = self._loop.run(server.start(host, listen_port))
+        except (OSError, UnicodeError) as error:
             raise ConnectionFailed(
                 f"Cannot start mock server '{name}' on {host}:{port}: {error.strerror or error}."
             ) from error
@@ -131,7 +143,7 @@ class MockKeywords(RuleKeywords):
     def _reject_status(reject: Any) -> int:
         try:
             status = http.HTTPStatus(int(reject))
-        except (TypeError, ValueError) as error:
+        except (TypeError, ValueError, OverflowError) as error:
             raise InvalidArgument(
                 f"Argument 'reject' must be an HTTP status such as 401, got {reject!r}."
             ) from error
@@ -147,6 +159,8 @@ class MockKeywords(RuleKeywords):
             if keyfile:
                 raise InvalidArgument("Argument 'keyfile' needs 'certfile'.")
             return None
+        certfile = check_path(certfile, "certfile")
+        keyfile = None if not keyfile else check_path(keyfile, "keyfile")
         try:
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             context.load_cert_chain(certfile, keyfile or None)
@@ -219,6 +233,7 @@ class MockKeywords(RuleKeywords):
         """
         mock = self._mock(server)
         close_code = check_close_code(code)
+        reason = check_close_reason(reason)
         if mock.finished:
             self._log(f"Mock server '{mock.alias}' is already stopped.")
             return

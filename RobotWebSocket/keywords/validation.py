@@ -10,6 +10,7 @@ import jsonschema
 from jsonschema.exceptions import SchemaError
 from lxml import etree
 
+from ..arguments import check_path
 from ..errors import InvalidArgument, ValidationFailed
 from ..history import xml_fromstring
 from .base import LibraryBase
@@ -112,6 +113,7 @@ class ValidationKeywords(LibraryBase):
             raise ValidationFailed(f"Value is not well-formed XML: {error}.") from error
         if schema is None:
             return value
+        schema = check_path(schema, "schema")
         if not os.path.isfile(schema):
             raise InvalidArgument(f"Schema file '{schema}' does not exist.")
         try:
