@@ -13,7 +13,6 @@ The websockets side (message delivery, writing at once) is in :mod:`._wire`.
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections import deque
 from collections.abc import Coroutine
@@ -34,7 +33,7 @@ from ._wire import (
     how_it_closed,
 )
 from .history import History, Message
-from .protocols.base import Codec, Frame, Output, undecodable
+from .protocols.base import Codec, Frame, Output, json_document, undecodable
 from .rules import Reaction, Rule, RuleSet
 
 __all__ = ["Connection", "_Client", "_FRAGMENTING", "MAX_FRAGMENTS", "READ_BIG", "READ_SMALL"]
@@ -319,8 +318,8 @@ class Connection(Timers):
         """Send a rule's reply or heartbeat: a document on a protocol connection."""
         if self.codec is not None:
             try:
-                frames = self.codec.encode(json.loads(text))
-            except (ValueError, RecursionError) as error:
+                frames = self.codec.encode(json_document(text))
+            except ValueError as error:
                 self.note("warn", f"{rule.id} could not send {text!r}: {error}.")
                 return
         else:
@@ -448,7 +447,7 @@ def _document(message: Any) -> Any:
     (and to explain what it cannot encode)."""
     if isinstance(message, str):
         try:
-            return json.loads(message)
+            return json_document(message)
         except ValueError:
             pass
     return message

@@ -9,11 +9,15 @@ from assertionengine import AssertionOperator
 
 from ..arguments import positive_int, seconds
 from ..deadline import Deadline
-from ..errors import ReceiveFailed
+from ..errors import InvalidArgument, ReceiveFailed
 from ..formatting import one_line, value_text
 from ..query import Query
 from ..waiting import Watch
 from .waiting import WaitingKeywords
+
+#: The most iterations `Receive Until` takes, and the most of them its failure lists.
+MAX_ITERATIONS = 100_000
+ACCOUNT_LINES = 16
 
 #: What Robot passes for an assertion operator: a known operator, or the text given when it
 #: is not one (an ``expected`` written where the operator goes, see `Query.build`).
@@ -175,7 +179,13 @@ class ReceivingKeywords(WaitingKeywords):
         """
         conn = self._get(connection)
         iterations = positive_int(max_iterations, "max_iterations")
+        if iterations > MAX_ITERATIONS:
+            raise InvalidArgument(
+                f"Argument 'max_iterations' must be at most {MAX_ITERATIONS}, got {iterations}."
+            )
         step = seconds(interval, "interval", allow_none=False) or 0.0
+        if step <= 0:
+            raise InvalidArgument("Argument 'interval' must be more than 0 s.")
         query = Query.build(
             expression,
             assertion_operator,
@@ -202,17 +212,24 @@ class ReceivingKeywords(WaitingKeywords):
             if hit is not None:
                 self._log(f"Condition met in iteration {iteration} of {iterations}.")
                 return self._succeeded("Receive Until", conn, query, hit, deadline)
-            account.append(f"  iteration {iteration}: {self._seen(query)}")
             seen = conn.history.since(after) if after is not None else conn.history.last(query.last)
+            newest = f"; newest {one_line(seen[-1], 100)}" if seen else "; no message"
+            account.append(f"  iteration {iteration}: {self._seen(query)}{newest}")
             self._log_rows(
                 f"Receive Until on '{conn.name}', iteration {iteration}: {self._seen(query)}.",
                 [("received", m) for m in seen],
             )
             if payload is None and watch.closed:
                 break
+        if len(account) > ACCOUNT_LINES:
+            # Robot cuts a long failure message in the middle: keep the first and the last.
+            kept = ACCOUNT_LINES // 4
+            account[kept : -(ACCOUNT_LINES - kept)] = [
+                f"  ... {len(account) - ACCOUNT_LINES} more iteration(s); the log has them all"
+            ]
         raise ReceiveFailed(
             self._show(
-                f"Receive Until on '{conn.name}' gave up after {len(account)} iteration(s) of "
+                f"Receive Until on '{conn.name}' gave up after {iteration} iteration(s) of "
                 f"{step:g} s waiting for {query.describe()} (last={query.last}):\n"
                 + "\n".join(account)
             )

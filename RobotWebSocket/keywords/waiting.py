@@ -134,7 +134,7 @@ class WaitingKeywords(SendingKeywords):
             self._log_rows(
                 f"{keyword} on '{conn.name}': {query.describe()} -> "
                 f"{value_text(hit.value, self._log_max_length)} from {source} "
-                f"after {deadline.elapsed():.3f} s.",
+                f"after {deadline.elapsed():.3f} s" + (f" ({query.note})." if query.note else "."),
                 rows,
                 highlight,
             )
