@@ -512,3 +512,10 @@ def test_a_reply_without_example_is_a_marker_to_warn_about(kraken: Contract) -> 
 def test_no_answer_for_messages_without_a_reply(kraken: Contract) -> None:
     assert kraken.answer({"event": "heartbeat"}) is None  # not a client's message
     assert Contract(GEMINI, "ws://h/v1/marketdata/btcusd").answer({"type": "heartbeat"}) is None
+
+
+def test_the_quick_half_answers_conforming_messages_only(kraken: Contract) -> None:
+    verdict = kraken.conforming('{"event": "heartbeat"}', "received")
+    assert verdict is kraken.check('{"event": "heartbeat"}', "received")  # made once, shared
+    assert kraken.conforming(REAL_SUBSCRIPTION_STATUS, "received") is None
+    assert kraken.conforming({"type": "heartbeat"}, "sent", topic="x") is None
