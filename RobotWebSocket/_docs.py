@@ -132,7 +132,9 @@ small; ``--loglevel DEBUG`` shows up to 1000 of them, and the connection's trans
 
 Header values that carry credentials (Authorization, Cookie, Set-Cookie,
 Proxy-Authorization, and any header whose name contains ``token``, ``secret``,
-``key``, ``password`` or ``auth``), Robot ``Secret`` values, and credential query
+``key``, ``password``, ``passwd``, ``passcode``, ``auth`` or ``session``, but for the
+WebSocket handshake's own ``Sec-WebSocket-Key`` and ``Sec-WebSocket-Accept``, which carry
+no credential), Robot ``Secret`` values, and credential query
 parameters of URLs (``?token=``, ``?access_token=``, ``?api_key=``) are masked as
 ``***`` in the log, in returned connection info and in failure messages. Robot itself
 logs the value a keyword returns: do not assign the return value of `Connect` when the

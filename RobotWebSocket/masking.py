@@ -27,8 +27,14 @@ _SENSITIVE_PARTS = (
 )
 
 
+#: The handshake's nonce and its answer: "key" in the name, but no credential.
+_NOT_SENSITIVE = {"sec-websocket-key", "sec-websocket-accept"}
+
+
 def is_sensitive(name: str) -> bool:
     lowered = name.lower()
+    if lowered in _NOT_SENSITIVE:
+        return False
     return lowered in _SENSITIVE_NAMES or any(part in lowered for part in _SENSITIVE_PARTS)
 
 

@@ -40,3 +40,11 @@ def test_a_flag_under_a_credential_like_name_is_not_a_secret():
         "pw",
         "1234",
     ]
+
+
+def test_the_handshake_nonce_is_not_a_credential():
+    from RobotWebSocket.masking import is_sensitive
+
+    assert not is_sensitive("Sec-WebSocket-Key")
+    assert not is_sensitive("sec-websocket-accept")
+    assert is_sensitive("X-Api-Key")

@@ -36,3 +36,43 @@ def test_a_protocol_name_that_is_nearly_right_gets_a_suggestion(lib: RobotWebSoc
     text = str(failure.value)
     assert "did you mean 'socketio'?" in text
     assert text.count("socket.io") == 1, text
+
+
+def test_should_not_receive_takes_timeout_as_the_other_receiving_keywords_do(
+    lib: RobotWebSocket, server: Any
+) -> None:
+    url = server.url("/script")
+    lib.connect(url)
+    lib.should_not_receive(url, timeout=0.2)
+    lib.send(url, '{"delay": 300, "send": ["now"]}')
+    with pytest.raises(ReceiveFailed, match="within 5 s"):
+        lib.should_not_receive(url, "regex=now", timeout=5)
+
+
+def test_a_failed_receive_says_which_earlier_message_would_have_matched(
+    lib: RobotWebSocket, server: Any
+) -> None:
+    url = server.url("/echo")
+    lib.connect(url)
+    for op in ("hello", "subscribe", "ack"):
+        lib.send(url, f'{{"op": "{op}"}}')
+    lib.get_message_count(url, "==", "3")
+    with pytest.raises(ReceiveFailed) as failure:
+        lib.receive(url, "$.op", "==", "hello", timeout=0.1)
+    text = str(failure.value)
+    assert "2 earlier message(s) are outside the window last=1; #1 would match" in text, text
+    assert "use last=3 or more" in text
+    assert "Last value: 'ack'" in text, text
+
+
+def test_a_python_dictionary_sent_as_text_gets_a_hint(
+    lib: RobotWebSocket, server: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warnings: list[str] = []
+    monkeypatch.setattr(lib, "_warn", warnings.append)
+    url = server.url("/echo")
+    lib.send(url, "{'op': 'place'}")
+    assert lib.receive(url) == "{'op': 'place'}"
+    assert warnings and "is a Python dictionary, not JSON" in warnings[0], warnings
+    lib.send(url, '{"op": "place"}')
+    assert len(warnings) == 1

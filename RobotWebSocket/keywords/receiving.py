@@ -83,7 +83,8 @@ class ReceivingKeywords(WaitingKeywords):
         hit, watch = self._wait(conn, query, deadline)
         if hit is None:
             window = conn.history.last(query.last)
-            raise self._failure("Receive", conn, query, watch, window, query.last)
+            outside = self._outside_window(conn, query, window)
+            raise self._failure("Receive", conn, query, watch, window, query.last, outside)
         return self._succeeded("Receive", conn, query, hit, deadline)
 
     def send_and_receive(
@@ -221,6 +222,7 @@ class ReceivingKeywords(WaitingKeywords):
             )
             if payload is None and watch.closed:
                 break
+        self._report_rules(conn)
         if len(account) > ACCOUNT_LINES:
             # Robot cuts a long failure message in the middle: keep the first and the last.
             kept = ACCOUNT_LINES // 4
@@ -242,6 +244,7 @@ class ReceivingKeywords(WaitingKeywords):
         assertion_operator: Operator = None,
         expected: Any = None,
         within: timedelta = timedelta(seconds=1),
+        timeout: timedelta | None = None,
     ) -> None:
         """Waits ``within`` and fails as soon as a message that arrives in that time
         matches ``expression`` (and its assertion); without ``expression``, any message.
@@ -254,6 +257,7 @@ class ReceivingKeywords(WaitingKeywords):
         | ``connection`` | URL or alias. |
         | ``expression``, ``assertion_operator``, ``expected`` | What must not arrive, as in `Receive`. |
         | ``within`` | How long to watch. |
+        | ``timeout`` | Another name for ``within``, as the other receiving keywords call their wait; when given, it is used. |
 
         Example:
         | `Should Not Receive` | ${WS} | $[?(@.type == "error")] | within=1s |
@@ -267,11 +271,13 @@ class ReceivingKeywords(WaitingKeywords):
             self._plain(expected),
             formatters=self._formatters.get("should_not_receive"),
         )
-        deadline = Deadline(seconds(within, "within", allow_none=False))
+        given = seconds(timeout, "timeout")
+        deadline = Deadline(given if given is not None else seconds(within, "within", False))
         self._report_dropped(conn)
         for new in Watch(conn.history, deadline, conn.history.total):
             for message in new:
                 if query.judge_one(message):
+                    self._report_rules(conn)
                     self._log_rows(
                         "Unexpected message:", [("received", message)], message, failed=True
                     )
@@ -283,6 +289,7 @@ class ReceivingKeywords(WaitingKeywords):
                             f"{value_text(query.latest.value, 500)}:\n  " + one_line(message, 500)
                         )
                     )
+        self._report_rules(conn)
         self._log(
             f"No message matching {query.describe()} arrived on '{conn.name}' "
             f"in {deadline.elapsed():.2f} s."

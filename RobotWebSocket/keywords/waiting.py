@@ -3,6 +3,8 @@ failure (the log table, the bounded failure message)."""
 
 from __future__ import annotations
 
+import copy
+
 from concurrent.futures import Future
 from typing import Any
 
@@ -16,6 +18,10 @@ from ..history import Message
 from ..query import Query, scan
 from ..waiting import Watch
 from .sending import SendingKeywords
+
+
+#: How many messages before a failed Receive's window are judged for its failure message.
+OUTSIDE_CHECKED = 100
 
 
 def _failed(sending: Future[Any] | None) -> Any:
@@ -69,6 +75,7 @@ class WaitingKeywords(SendingKeywords):
     ) -> ReceiveFailed:
         """The failure of a wait, with the whole window in the log and the newest
         messages in the (bounded) failure message."""
+        self._report_rules(conn)  # What rules did while the keyword waited.
         deadline = watch.deadline
         closed = None
         if watch.closed and not deadline.expired():
@@ -102,6 +109,27 @@ class WaitingKeywords(SendingKeywords):
             return ReceiveFailed(self._show(self._custom(query)), failure)
         return failure.error(self._show)
 
+    @staticmethod
+    def _outside_window(conn: Connection, query: Query, window: list[Message]) -> list[str]:
+        """A line for a failure when the history holds messages before the window: how
+        many, and the newest of them that would match on its own, with the ``last`` that
+        takes it in (a burst arrived before the keyword ran)."""
+        if not window:
+            return []
+        first = window[0].seq
+        earlier = [m for m in conn.history.last(query.last + OUTSIDE_CHECKED) if m.seq < first]
+        if not earlier:
+            return []
+        probe = copy.copy(query)  # Judging them must not change what the failure reports.
+        matching = [m for m in reversed(earlier) if probe.judge_one(m)]
+        count = len(earlier) if len(earlier) < OUTSIDE_CHECKED else f"{OUTSIDE_CHECKED}+"
+        line = f"{count} earlier message(s) are outside the window last={query.last}"
+        if not matching:
+            return [line + "; none of them would match."]
+        newest = matching[0]
+        needed = window[-1].seq - newest.seq + 1
+        return [line + f"; #{newest.seq} would match: use last={needed} or more."]
+
     def _custom(self, query: Query) -> str:
         text = query.message or ""
         if "{" in text and query.latest.found:
@@ -120,6 +148,7 @@ class WaitingKeywords(SendingKeywords):
         deadline: Deadline,
         sent: list[Message] | None = None,
     ) -> Any:
+        self._report_rules(conn)  # What rules did while the keyword waited.
         if self._in_robot():
             source = f"message #{hit.message.seq}" if hit.message is not None else "the window"
             rows: list[Row] = [("sent", m) for m in sent or ()]
