@@ -4,7 +4,6 @@ failure (the log table, the bounded failure message)."""
 from __future__ import annotations
 
 import copy
-
 from concurrent.futures import Future
 from typing import Any
 
@@ -18,7 +17,6 @@ from ..history import Message
 from ..query import Query, scan
 from ..waiting import Watch
 from .sending import SendingKeywords
-
 
 #: How many messages before a failed Receive's window are judged for its failure message.
 OUTSIDE_CHECKED = 100
