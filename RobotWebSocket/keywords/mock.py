@@ -128,7 +128,8 @@ class MockKeywords(RuleKeywords):
             url = self._loop.run(server.start(host, listen_port))
         except (OSError, UnicodeError) as error:
             raise ConnectionFailed(
-                f"Cannot start mock server '{name}' on {host}:{port}: {error.strerror or error}."
+                f"Cannot start mock server '{name}' on {host}:{port}: "
+                f"{getattr(error, 'strerror', None) or error}."
             ) from error
         self._servers[name] = server
         self._log(
