@@ -54,7 +54,7 @@ class RobotWebSocket(DynamicCore):
         buffer_size: int = 10000,
         log_max_length: int = 10000,
         buffer_bytes: int = BUFFER_BYTES,
-    ) -> None:
+    ):
         """Imports the library.
 
         | =Argument= | =Default= | =Meaning= |

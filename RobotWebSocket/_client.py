@@ -13,7 +13,6 @@ The websockets side (message delivery, writing at once) is in :mod:`._wire`.
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections import deque
 from collections.abc import Coroutine
@@ -26,7 +25,7 @@ from websockets.protocol import State
 from ._timers import Timers
 from ._wire import WIRE_LOGGER, ClientSide, how_it_closed
 from .history import History, Message
-from .protocols.base import Codec, Frame, Output, undecodable
+from .protocols.base import Codec, Frame, Output, json_document, undecodable
 from .rules import Reaction, Rule, RuleSet
 
 __all__ = ["Connection"]
@@ -311,8 +310,8 @@ class Connection(Timers):
         """Send a rule's reply or heartbeat: a document on a protocol connection."""
         if self.codec is not None:
             try:
-                frames = self.codec.encode(json.loads(text))
-            except (ValueError, RecursionError) as error:
+                frames = self.codec.encode(json_document(text))
+            except ValueError as error:
                 self.note("warn", f"{rule.id} could not send {text!r}: {error}.")
                 return
         else:
@@ -440,7 +439,7 @@ def _document(message: Any) -> Any:
     (and to explain what it cannot encode)."""
     if isinstance(message, str):
         try:
-            return json.loads(message)
+            return json_document(message)
         except ValueError:
             pass
     return message

@@ -87,6 +87,19 @@ so ``$.count  ==  42`` and ``$.ok  ==  true`` pass for ``42`` and ``true``; when
 does not parse it is used as the string it is, so ``$.tags  contains  new`` works on a
 list. With ``validate`` and ``then`` it is an expression and is not converted.
 
+Against a boolean or null value, ``True``, ``False`` and ``None`` (in any case) are read
+as ``true``, ``false`` and ``null``, so ``$.ok  ==  True`` passes for ``true``; JSON
+``true`` never equals ``1``.
+
+``<``, ``>``, ``<=`` and ``>=`` compare numbers, and text with text: a value and an
+expected value that both read as numbers are compared as numbers (``"99"  <  100``
+passes, and the log says the text was read as a number), two texts that are not numbers
+are compared as text (ISO dates), and text against a number fails
+(``'FILLED' is text, 5 is a number``). A value the operator cannot judge fails the
+assertion with the reason (``$.n is null, cannot be compared with > 5``; ``contains``,
+``starts``, ``ends`` and ``matches`` on a number). A ``matches`` whose expected value is
+not a valid regular expression fails at once.
+
 = Waiting and timeouts =
 
 Messages arrive asynchronously, so a receiving keyword waits up to ``timeout`` (import
@@ -119,7 +132,9 @@ small; ``--loglevel DEBUG`` shows up to 1000 of them, and the connection's trans
 
 Header values that carry credentials (Authorization, Cookie, Set-Cookie,
 Proxy-Authorization, and any header whose name contains ``token``, ``secret``,
-``key``, ``password`` or ``auth``), Robot ``Secret`` values, and credential query
+``key``, ``password``, ``passwd``, ``passcode``, ``auth`` or ``session``, but for the
+WebSocket handshake's own ``Sec-WebSocket-Key`` and ``Sec-WebSocket-Accept``, which carry
+no credential), Robot ``Secret`` values, and credential query
 parameters of URLs (``?token=``, ``?access_token=``, ``?api_key=``) are masked as
 ``***`` in the log, in returned connection info and in failure messages. Robot itself
 logs the value a keyword returns: do not assign the return value of `Connect` when the
@@ -149,8 +164,15 @@ message; they stay through `Disconnect` and a later `Connect`; set on a mock ser
 name, they apply to each of its clients. Reply rules are applied before ignore rules,
 so an ignored message can still be answered. `Get Connection Info` counts ``ignored``
 messages and ``auto_sent`` replies and heartbeats. Each keyword that reads a connection
-logs one line of what its rules did since the previous keyword, and each event at DEBUG
-level.
+logs one line of what its rules did since the previous keyword (exact counts, and the
+first automatic reply with the rule that sent it), and each event at DEBUG level;
+`Get Connection Info` and `Disconnect` log it too, so nothing a rule did goes unseen.
+
+A message a rule cannot judge (``$.n  >  5`` on ``{"n": null}``) does not match, and the
+next keyword warns about it once per rule. Rules take every operator but ``validate`` and
+``then``, which run Robot's evaluation and so cannot run on the event loop. Whatever a
+rule or a protocol does with a message, the message never costs the connection: a frame
+that does not decode is kept as an ``undecodable`` document.
 
 | `Ignore Messages` | ${WS} | $.type | == | heartbeat |
 | `Reply To Messages` | ${WS} | $.type | == | ping | reply={"type": "pong", "id": "{{$.id}}"} |

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from datetime import timedelta
@@ -12,6 +13,9 @@ from websockets.frames import EXTERNAL_CLOSE_CODES
 
 from .errors import InvalidArgument
 from .masking import mask_url, reveal
+
+#: The longest time any argument may give (a week): every wait is bounded.
+MAX_SECONDS = 7 * 86400
 
 _TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 
@@ -38,21 +42,75 @@ def seconds(value: Any, name: str = "timeout", allow_none: bool = True) -> float
             ) from error
     else:
         raise InvalidArgument(f"Argument '{name}' must be a time, got {type(value).__name__}.")
-    if result < 0:
+    if result != result or result < 0:  # NaN is not equal to itself.
         raise InvalidArgument(f"Argument '{name}' must not be negative, got {value!r}.")
+    if result > MAX_SECONDS:
+        raise InvalidArgument(
+            f"Argument '{name}' must be at most {MAX_SECONDS // 86400:g} days, got {value!r}: "
+            "every wait is bounded."
+        )
     return result
+
+
+#: The largest whole number an argument takes (a count, a size, a window).
+MAX_INT = 2**31 - 1
 
 
 def positive_int(value: Any, name: str) -> int:
     try:
         number = int(value)
-    except (TypeError, ValueError) as error:
+    except (TypeError, ValueError, OverflowError) as error:
         raise InvalidArgument(
-            f"Argument '{name}' must be a whole number, got {value!r}."
+            f"Argument '{name}' must be a whole number, got {value!r:.80}."
         ) from error
     if number < 1 or isinstance(value, bool):
-        raise InvalidArgument(f"Argument '{name}' must be a positive number, got {value!r}.")
+        raise InvalidArgument(f"Argument '{name}' must be a positive number, got {value!r:.80}.")
+    if number > MAX_INT:
+        raise InvalidArgument(f"Argument '{name}' must be at most {MAX_INT}, got {value!r:.80}.")
     return number
+
+
+def optional_positive_int(value: Any, name: str) -> int | None:
+    """:func:`positive_int`, or ``None`` for ``None`` (or ``NONE`` written in Robot)."""
+    if value is None or (isinstance(value, str) and value.strip().upper() in ("", "NONE")):
+        return None
+    return positive_int(value, name)
+
+
+def check_port(value: Any) -> int:
+    """A TCP port to listen on: 0 (any free one) to 65535."""
+    try:
+        port = int(value)
+    except (TypeError, ValueError, OverflowError) as error:
+        raise InvalidArgument(f"Argument 'port' must be a number, got {value!r:.80}.") from error
+    if isinstance(value, bool) or not 0 <= port <= 65535:
+        raise InvalidArgument(
+            f"Argument 'port' must be from 0 (any free port) to 65535, got {value!r:.80}."
+        )
+    return port
+
+
+def check_close_reason(reason: Any) -> str:
+    """A close reason: text of at most 123 bytes in UTF-8 (RFC 6455)."""
+    if reason is None:
+        return ""
+    if not isinstance(reason, (str, int, float)) or isinstance(reason, bool):
+        raise InvalidArgument(f"A close reason must be text, got {type(reason).__name__}.")
+    text = str(reason)
+    if len(text.encode("utf-8", "surrogatepass")) > 123:
+        raise InvalidArgument(
+            f"A close reason is at most 123 bytes in UTF-8, got {len(text.encode('utf-8', 'surrogatepass'))}."
+        )
+    return text
+
+
+def check_path(value: Any, name: str) -> str:
+    """A file path: text (or a path object), not empty."""
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidArgument(f"Argument '{name}' must be a file path, got {value!r:.80}.")
+    return value
 
 
 def check_url(url: Any) -> str:
@@ -122,8 +180,8 @@ def check_subprotocols(subprotocols: Any) -> list[str] | None:
 def check_close_code(code: Any) -> int:
     try:
         number = int(code)
-    except (TypeError, ValueError) as error:
-        raise InvalidArgument(f"Close code must be a number, got {code!r}.") from error
+    except (TypeError, ValueError, OverflowError) as error:
+        raise InvalidArgument(f"Close code must be a number, got {code!r:.80}.") from error
     if number not in EXTERNAL_CLOSE_CODES and not 3000 <= number <= 4999:
         raise InvalidArgument(
             f"Close code {number} cannot be sent: use 1000, another code that RFC 6455 lets "

@@ -19,7 +19,7 @@ from websockets.exceptions import (
 )
 
 from ._client import SessionLost, SessionRefused
-from .arguments import seconds
+from .arguments import optional_positive_int, seconds
 from .errors import ConnectionFailed, InvalidArgument, WebSocketError
 from .masking import is_sensitive
 
@@ -127,8 +127,7 @@ def websocket_options(
 ) -> dict[str, Any]:
     """Connect's arguments as options of websockets' ``connect``, checked."""
     ping = seconds(ping_interval, "ping_interval")
-    if max_size is not None and int(max_size) < 1:
-        raise InvalidArgument(f"Argument 'max_size' must be positive, got {max_size!r}.")
+    max_size = optional_positive_int(max_size, "max_size")
     if proxy and not str(proxy).startswith(("http://", "https://")):
         raise InvalidArgument(
             f"Argument 'proxy' must be an http:// or https:// URL, got {proxy!r}."
@@ -137,7 +136,7 @@ def websocket_options(
         "additional_headers": headers,
         "subprotocols": subprotocols,
         "compression": "deflate" if compression else None,
-        "max_size": None if max_size is None else int(max_size),
+        "max_size": max_size,
         "ping_interval": ping or None,
         "ping_timeout": ping or None,
         "open_timeout": None,

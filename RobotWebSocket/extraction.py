@@ -111,11 +111,15 @@ def _is_wildcard(node: Any) -> bool:
     return isinstance(node, Fields) and node.fields == ("*",)
 
 
-@lru_cache(maxsize=512)
 def compile_expression(source: str) -> Expression:
     """Compile ``source``; fail at once with the parser's complaint when it is malformed."""
     if not isinstance(source, str) or not source.strip():
-        raise InvalidExpression(f"Expression must be a non-empty string, got {source!r}.")
+        raise InvalidExpression(f"Expression must be a non-empty string, got {source!r:.80}.")
+    return _compile(source)
+
+
+@lru_cache(maxsize=512)
+def _compile(source: str) -> Expression:
     kind: Kind | None = None
     body = source
     for prefix, prefix_kind in _PREFIXES:

@@ -27,6 +27,9 @@ LINE_CHARS = 78
 MESSAGE_CHARS = 150
 #: Characters of the last value seen.
 VALUE_CHARS = 300
+#: Messages a failure message shows, the newest: the log's table above it has them all, and
+#: Robot shows a failure message twice (the keyword's and the test's).
+MESSAGES_SHOWN = 3
 
 
 def lines_of(text: str) -> int:
@@ -88,7 +91,7 @@ class WaitFailure:
         budget = MAX_LINES - lines_of(head) - 1
         for message in reversed(self.window):
             line = "  " + mask(one_line(message, MESSAGE_CHARS))
-            if lines_of(line) > budget:
+            if lines_of(line) > budget or len(shown) == MESSAGES_SHOWN:
                 break
             shown.append(line)
             budget -= lines_of(line)

@@ -27,8 +27,14 @@ _SENSITIVE_PARTS = (
 )
 
 
+#: The handshake's nonce and its answer: "key" in the name, but no credential.
+_NOT_SENSITIVE = {"sec-websocket-key", "sec-websocket-accept"}
+
+
 def is_sensitive(name: str) -> bool:
     lowered = name.lower()
+    if lowered in _NOT_SENSITIVE:
+        return False
     return lowered in _SENSITIVE_NAMES or any(part in lowered for part in _SENSITIVE_PARTS)
 
 
@@ -99,4 +105,8 @@ def sensitive_values(value: Any, sensitive: bool = False) -> list[str]:
         return found
     if isinstance(value, (list, tuple)):
         return [text for item in value for text in sensitive_values(item, sensitive)]
-    return [str(value)] if sensitive and isinstance(value, (str, int)) and str(value) else []
+    # A flag under a credential-like name (MQTT's ``clean_session``) is no secret: masking
+    # "True" would hide every true value in the log.
+    if not sensitive or isinstance(value, bool) or not isinstance(value, (str, int)):
+        return []
+    return [str(value)] if str(value) else []

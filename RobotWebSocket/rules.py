@@ -50,7 +50,13 @@ class Template:
         if isinstance(reply, (dict, list)):
             text = json.dumps(reply, ensure_ascii=False)
         elif isinstance(reply, (bytes, bytearray)):
-            text = bytes(reply).decode("utf-8")
+            try:
+                text = bytes(reply).decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise InvalidArgument(
+                    f"Argument 'reply' as bytes must be UTF-8 text: {error}; send other bytes "
+                    "with Send."
+                ) from error
         elif isinstance(reply, str):
             text = reply
         else:

@@ -196,7 +196,6 @@ def test_the_byte_bound_is_an_import_argument(server: Any) -> None:
         library.close()
 
 
-
 STOP_SUITE = """
 *** Settings ***
 Library           RobotWebSocket    timeout=3s

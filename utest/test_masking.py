@@ -30,3 +30,21 @@ def test_mask_url_query_tokens_and_passwords():
 
 def test_mask_text_replaces_known_secrets():
     assert mask_text("sent Bearer abc123 here", ["Bearer abc123"]) == f"sent {MASK} here"
+
+
+def test_a_flag_under_a_credential_like_name_is_not_a_secret():
+    # MQTT's init has clean_session: masking "True" would hide every true value in the log.
+    from RobotWebSocket.masking import sensitive_values
+
+    assert sensitive_values({"clean_session": True, "password": "pw", "session_key": 1234}) == [
+        "pw",
+        "1234",
+    ]
+
+
+def test_the_handshake_nonce_is_not_a_credential():
+    from RobotWebSocket.masking import is_sensitive
+
+    assert not is_sensitive("Sec-WebSocket-Key")
+    assert not is_sensitive("sec-websocket-accept")
+    assert is_sensitive("X-Api-Key")

@@ -11,12 +11,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from RobotWebSocket.protocols import ProtocolError, codec_class
-from RobotWebSocket.protocols.mqtt import Mqtt
+from RobotWebSocket.protocols.mqtt import Mqtt, MqttServer
 from RobotWebSocket.protocols.mqtt_packets import (
     decode_payload,
     packet,
     remaining_length,
     split_packet,
+    topic_matches,
+    valid_filter,
 )
 
 CONNACK_OK = b"\x20\x02\x00\x00"
@@ -436,3 +438,202 @@ def test_a_header_cut_between_messages_is_reassembled():
     data = publish("t", b"z" * 300) + publish("t", b"w")
     found = [d for b in data for d in codec.receive(bytes([b]), 1.0).documents]
     assert [item.document["payload"] for item in found] == ["z" * 300, "w"]
+
+
+# -- the server role (the broker's side) -------------------------------------------------------
+
+
+def connect_packet(client_id="c1", flags=0x02, keepalive=10, rest=b"", name=b"MQTT", level=4):
+    body = struct.pack("!H", len(name)) + name + bytes([level, flags])
+    body += struct.pack("!H", keepalive) + struct.pack("!H", len(client_id)) + client_id.encode()
+    return packet(1, 0, body + rest)
+
+
+def serving(init=None, **connect):
+    codec = Mqtt(init, server=True)
+    assert codec.opened("mqtt", 0.0).send == []
+    out = codec.receive(connect_packet(**connect), 0.0)
+    assert out.ready and out.send == [CONNACK_OK] and out.documents == []
+    return codec
+
+
+def documents(codec, *frames):
+    return [r.document for frame in frames for r in codec.receive(frame, 1.0).documents]
+
+
+def test_server_true_gives_the_brokers_side():
+    codec = codec_class("mqtt")(server=True)
+    assert type(codec) is MqttServer and isinstance(codec, Mqtt) and codec.server
+    assert Mqtt.select_subprotocol(["mqttv3.1", "mqtt"]) == "mqtt"
+    assert Mqtt.refuse_request("/mqtt", {}) is None
+
+
+def test_server_reads_connect_fields_as_the_session():
+    will = struct.pack("!H", 4) + b"w/up" + struct.pack("!H", 2) + b"{}"
+    rest = will + struct.pack("!H", 1) + b"u" + struct.pack("!H", 2) + b"pw"
+    codec = serving(flags=0xC2 | 0x04 | 0x08 | 0x20, keepalive=30, rest=rest)
+    assert codec.session == {
+        "client_id": "c1", "username": "u", "password": "pw", "keepalive": 30,
+        "clean_session": True, "will": {"topic": "w/up", "payload": {}, "qos": 1, "retain": True},
+    }  # fmt: skip
+    assert codec.tick_interval == 7.5
+
+
+def test_server_reads_what_the_client_codec_sends():
+    client = Mqtt({"client_id": "dev", "username": "u", "password": "p", "clean_session": False})
+    codec = Mqtt(server=True)
+    out = codec.receive(client.opened("mqtt", 0.0).send[0], 0.0)
+    assert out.ready and codec.session == {
+        "client_id": "dev", "username": "u", "password": "p", "keepalive": 60,
+        "clean_session": False,
+    }  # fmt: skip
+    assert client.receive(out.send[0], 0.0).ready
+
+
+@pytest.mark.parametrize(
+    ("init", "connect", "code", "present"),
+    [
+        ({"session_present": True}, {"flags": 0}, 0, 1),
+        ({"session_present": True}, {}, 0, 0),
+        ({"code": 5}, {}, 5, 0),
+        ({"code": "4", "session_present": True}, {"flags": 0}, 4, 0),
+        (None, {"name": b"MQTT", "level": 5}, 1, 0),
+        (None, {"name": b"MQIsdp", "level": 3}, 0, 0),
+        (None, {"client_id": "", "flags": 0}, 2, 0),
+        (None, {"client_id": ""}, 0, 0),
+    ],
+)
+def test_server_connack_says_what_init_and_the_specification_say(init, connect, code, present):
+    codec = Mqtt(init, server=True)
+    out = codec.receive(connect_packet(**connect), 0.0)
+    assert out.send == [bytes([0x20, 2, present, code])]
+    assert out.ready == (code == 0) and codec.session["client_id"] == connect.get("client_id", "c1")
+    if code:
+        assert out.close[0] == 1000 and "refused" in out.close[1]
+        assert (
+            "bad user name"
+            in Mqtt({"code": 4}, server=True).receive(connect_packet(), 0.0).close[1]
+        )
+
+
+@pytest.mark.parametrize("init", [{"code": 256}, {"client_id": "x"}, {"session_present": "x"}, [1]])
+def test_server_init_that_is_not_usable_is_refused(init):
+    with pytest.raises(ProtocolError, match="MQTT"):
+        Mqtt(init, server=True)
+
+
+def test_server_closes_a_client_whose_first_packet_is_not_connect_or_that_connects_twice():
+    out = Mqtt(server=True).receive(PINGREQ, 0.0)
+    assert out.documents[0].document["type"] == "undecodable" and out.close[0] == 1002
+    out = serving().receive(connect_packet(), 1.0)
+    assert "CONNECT" in out.documents[0].document["error"] and out.close[0] == 1002
+
+
+def test_server_grants_subscriptions_and_tracks_them_until_unsubscribed():
+    codec = serving()
+    body = struct.pack("!H", 5)
+    for topic, qos in (("a/+", 1), ("b/#", 2), ("c/#/d", 0), ("e", 3)):
+        body += struct.pack("!H", len(topic)) + topic.encode() + bytes([qos])
+    out = codec.receive(packet(8, 2, body), 1.0)
+    assert out.send == [packet(9, 0, b"\x00\x05" + bytes([1, 2, 0x80, 0x80]))]
+    assert [r.document for r in out.documents] == [
+        {"type": "subscribe", "id": 5, "topics": ["a/+", "b/#", "c/#/d", "e"], "qos": [1, 2, 0, 3]}
+    ]
+    assert codec.subscriptions == {"a/+": 1, "b/#": 2}
+    out = codec.receive(packet(10, 2, b"\x00\x06\x00\x03a/+"), 1.0)
+    assert out.send == [packet(11, 0, b"\x00\x06")]
+    assert out.documents[0].document == {"type": "unsubscribe", "id": 6, "topics": ["a/+"]}
+    assert codec.subscriptions == {"b/#": 2}
+    assert documents(codec, packet(8, 2, b"\x00\x07"))[0]["type"] == "undecodable"
+
+
+def test_server_answers_pings_and_acknowledges_publishes_as_a_client_does():
+    codec = serving()
+    out = codec.receive(PINGREQ, 1.0)
+    assert out.send == [PINGRESP] and out.documents == []
+    out = codec.receive(publish("t", b"1", qos=1, ident=3), 1.0)
+    assert out.send == [packet(4, 0, b"\x00\x03")] and out.documents[0].document["payload"] == 1
+    out = codec.receive(publish("t", b"2", qos=2, ident=4), 1.0)
+    assert out.send == [packet(5, 0, b"\x00\x04")] and len(out.documents) == 1
+    assert codec.receive(publish("t", b"2", qos=2, ident=4, flags=8), 1.0).documents == []
+    assert codec.receive(packet(6, 2, b"\x00\x04"), 1.0).send == [packet(7, 0, b"\x00\x04")]
+
+
+def test_server_disconnect_is_a_document_and_closes():
+    out = serving().receive(b"\xe0\x00", 1.0)
+    assert [r.document for r in out.documents] == [{"type": "disconnect"}] and out.close == (
+        1000,
+        "",
+    )
+
+
+def test_server_closes_a_client_silent_for_one_and_a_half_keepalives():
+    codec = serving(keepalive=2)
+    codec.receive(PINGREQ, 1.0)
+    assert codec.tick(4.0).close is None
+    out = codec.tick(4.1)
+    assert out.close[0] == 1002 and "keepalive 2 s" in out.close[1]
+    assert serving(keepalive=0).tick_interval is None
+
+
+def test_server_publishes_and_requests_wait_for_the_clients_acknowledgement():
+    codec = serving()
+    assert codec.encode({"topic": "a/b", "payload": {"n": 1}}) == [publish("a/b", b'{"n": 1}')]
+    frames, is_reply = codec.request({"topic": "a/b", "payload": "x", "qos": 2})
+    assert frames == [publish("a/b", b"x", qos=2, ident=1)]
+    assert codec.receive(packet(5, 0, b"\x00\x01"), 1.0).send == [packet(6, 2, b"\x00\x01")]
+    [done] = documents(codec, packet(7, 0, b"\x00\x01"))
+    assert done == {"type": "pubcomp", "id": 1} and is_reply(done)
+    frames, is_reply = codec.request({"topic": "a/b", "qos": 1})
+    assert is_reply(documents(codec, packet(4, 0, b"\x00\x02"))[0])
+
+
+@pytest.mark.parametrize("kind", ["subscribe", "unsubscribe", "pingreq", "connack"])
+def test_server_sends_publishes_only(kind):
+    with pytest.raises(ProtocolError, match="server sends publish packets"):
+        serving().encode({"type": kind, "topics": ["a"]})
+
+
+@pytest.mark.parametrize(
+    ("topic_filter", "topic", "matches"),
+    [
+        ("a/b", "a/b", True),
+        ("a/+", "a/b", True),
+        ("a/+", "a/b/c", False),
+        ("a/#", "a", True),
+        ("a/#", "a/b/c", True),
+        ("#", "a/b", True),
+        ("+/+", "a/b", True),
+        ("+", "/a", False),
+        ("+/a", "/a", True),
+        ("#", "$SYS/x", False),
+        ("+/x", "$SYS/x", False),
+        ("$SYS/#", "$SYS/x", True),
+        ("a/b", "a/c", False),
+    ],
+)
+def test_server_wants_publishes_matching_a_filter_the_client_subscribed_to(
+    topic_filter, topic, matches
+):
+    codec = serving()
+    body = struct.pack("!H", 1) + struct.pack("!H", len(topic_filter)) + topic_filter.encode()
+    codec.receive(packet(8, 2, body + b"\x00"), 1.0)
+    assert codec.wants({"topic": topic}) is matches
+    assert topic_matches(topic_filter, topic) is matches
+    assert codec.wants({"type": "subscribe"}) and codec.wants("not json")
+
+
+@pytest.mark.parametrize(
+    ("topic_filter", "valid"),
+    [
+        ("a/#", True),
+        ("#", True),
+        ("+/b/+", True),
+        ("a#", False),
+        ("a/#/b", False),
+        ("a+", False),
+        ("", False),
+    ],
+)
+def test_valid_filters(topic_filter, valid):
+    assert valid_filter(topic_filter) is valid

@@ -201,11 +201,32 @@ class Contract:
             )
         payload = payload_of(message)
         try:
-            return self._judge(payload, pool, direction, action)
+            verdict = self._judge(payload, pool, direction, action)
         except RecursionError:
             return Verdict(direction, False, reason="the message is nested too deeply to check")
+        assert verdict is not None
+        return verdict
 
-    def _judge(self, payload: Any, pool: _Pool, direction: str, action: str) -> Verdict:
+    def conforming(
+        self, message: Any, direction: str, role: str = "client", topic: str | None = None
+    ) -> Verdict | None:
+        """The verdict of a message that conforms, or None: :meth:`check`'s quick half (a few
+        µs, no allocation for a conforming message), for a thread that must not wait; the
+        report of a message that does not conform (hundreds of µs) is left to :meth:`check`
+        on another thread."""
+        action = server_action(direction, role)
+        pool = self._topic_pool(action, topic)
+        if pool is None or not pool.entries:
+            return None
+        try:
+            verdict = self._judge(payload_of(message), pool, direction, action, quick=True)
+        except RecursionError:
+            return None
+        return verdict
+
+    def _judge(
+        self, payload: Any, pool: _Pool, direction: str, action: str, quick: bool = False
+    ) -> Verdict | None:
         if not pool.entries:
             verb = "sends" if action == "send" else "receives"
             return Verdict(
@@ -229,6 +250,8 @@ class Contract:
         unchecked = [entry.message.name for entry in pool.entries if entry.checker is None]
         if unchecked:
             return Verdict(direction, True, unchecked=tuple(dict.fromkeys(unchecked)))
+        if quick:
+            return None
         # The closest definition is looked for among those whose constant members (such as
         # an "event" or "type" const) the message matches, when there are any: a message of
         # another kind is rarely closest, and weighing every definition costs 50 to 250 µs.

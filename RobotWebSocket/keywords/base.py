@@ -310,6 +310,9 @@ class ContextAware:
     def _report_recorded(self, connection: Connection) -> None:
         self.context.report_recorded(connection)
 
+    def _report_rules(self, connection: Connection) -> None:
+        self.context.report_rules(connection)
+
     def _closed_error(self, conn: Connection, action: str) -> ConnectionClosed:
         return self.context.closed_error(conn, action)
 

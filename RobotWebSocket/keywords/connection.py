@@ -12,9 +12,11 @@ from .._client import Connection
 from .._robot import ROBOT_CONTROL
 from ..arguments import (
     check_close_code,
+    check_close_reason,
     check_headers,
     check_subprotocols,
     check_url,
+    optional_positive_int,
     seconds,
 )
 from ..connecting import connect_error, query_secrets, ssl_context, websocket_options
@@ -96,7 +98,7 @@ class ConnectionKeywords(ContextAware):
         | `Connect` | ws://localhost:8765/chat | alias=bob | subprotocols=${{["chat.v2"]}} |
         | `Connect` | wss://localhost:8443/ws | verify=False |
         """
-        codec = self._codec(protocol, init)
+        codec = self._codec(protocol, init, max_size)
         if codec is not None and codec.name == "socketio" and str(url).startswith("http"):
             check_url("ws" + str(url)[4:])  # Socket.IO URLs may be http(s)://.
         else:
@@ -169,7 +171,7 @@ class ConnectionKeywords(ContextAware):
                 f"({', '.join(protocols)}); the connection goes on without one."
             )
 
-    def _codec(self, protocol: str | None, init: Any) -> Any:
+    def _codec(self, protocol: str | None, init: Any, max_size: Any = None) -> Any:
         """A fresh codec for ``protocol`` (``None`` without one); ``init``'s secrets are
         remembered so that the log never shows them."""
         if protocol in (None, ""):
@@ -181,7 +183,8 @@ class ConnectionKeywords(ContextAware):
             except ValueError as error:
                 raise InvalidArgument(f"Argument 'init' is not valid JSON: {error}.") from error
         try:
-            codec = codec_class(str(protocol))(value)
+            limit = optional_positive_int(max_size, "max_size")
+            codec = codec_class(str(protocol))(value, max_size=limit)
         except ProtocolError as error:
             raise InvalidArgument(f"Cannot use protocol {protocol!r}: {error}.") from error
         # Masked as headers are: values under credential names, and Robot Secrets (which
@@ -213,6 +216,7 @@ class ConnectionKeywords(ContextAware):
         """
         conn = self._get(connection)
         close_code = check_close_code(code)
+        reason = check_close_reason(reason)
         limit = self._timeout_or_default(seconds(timeout, "timeout"))
         self._report_recorded(conn)  # What rules did is logged before the connection goes.
         if conn.ws is None or conn.state == "closed":

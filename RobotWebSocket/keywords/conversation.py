@@ -11,6 +11,7 @@ from robot.api.deco import keyword
 from .._client import Connection
 from .._server import request_headers
 from .._version import __version__
+from ..arguments import check_path
 from ..errors import InvalidArgument
 from ..har import conversation
 from ..history import Message
@@ -80,8 +81,7 @@ class ConversationKeywords(ContextAware):
         | `Save Conversation` | mock#1 | ${OUTPUT_DIR}/client.har |
         """
         conn = self._get(connection)
-        if not path:
-            raise InvalidArgument("Argument 'path' must not be empty.")
+        path = check_path(path, "path")
         if conn.ws is None or not self._loop.running:
             raise InvalidArgument(
                 f"Connection '{self._show(conn.name)}' never opened: it has no conversation."

@@ -65,9 +65,13 @@ class HistoryKeywords(ContextAware):
                 holds, _, complaint = check(count, query.operator, query.expected, query.message)
                 if holds:
                     break
+        self._report_rules(conn)  # What rules did while the keyword waited.
         what = expr.source if expr is not None else "any message"
         if holds:
-            self._log(f"'{conn.name}' holds {count} message(s) matching {what}.")
+            self._log(
+                f"'{conn.name}' holds {count} message(s)"
+                + (f" matching {expr.source}." if expr is not None else ".")
+            )
             return count
         why = "the connection closed" if watch.closed else f"timed out after {deadline.timeout:g} s"
         raise ReceiveFailed(

@@ -14,7 +14,15 @@ from typing import Any
 from robot.api.deco import keyword
 
 from .._server import MockServer
-from ..arguments import check_close_code, check_subprotocols, seconds
+from ..arguments import (
+    check_close_code,
+    check_close_reason,
+    check_path,
+    check_port,
+    check_subprotocols,
+    optional_positive_int,
+    seconds,
+)
 from ..deadline import Deadline
 from ..errors import ConnectionFailed, InvalidArgument, WebSocketError
 from ..registry import MockServerEntry, close_entries
@@ -84,8 +92,12 @@ class MockKeywords(ContextAware):
             )
         status = None if reject in (None, "") else self._reject_status(reject)
         context = self._server_ssl(certfile, keyfile)
-        if max_size is not None and int(max_size) < 1:
-            raise InvalidArgument(f"Argument 'max_size' must be positive, got {max_size!r}.")
+        size_limit = optional_positive_int(max_size, "max_size")
+        listen_port = check_port(port)
+        if not isinstance(host, str) or not host or len(host) > 253:
+            raise InvalidArgument(
+                f"Argument 'host' must be a host name or address, got {host!r:.80}."
+            )
         server = MockServer(
             name,
             ruleset_for=self._registry.ruleset,
@@ -94,15 +106,16 @@ class MockKeywords(ContextAware):
             subprotocols=check_subprotocols(subprotocols),
             reject=status,
             ssl_context=context,
-            max_size=None if max_size is None else int(max_size),
+            max_size=size_limit,
             close_timeout=self._timeout,
             owner=self.context.suite_id(),
         )
         try:
-            url = self._loop.run(server.start(str(host), int(port)))
-        except OSError as error:
+            url = self._loop.run(server.start(host, listen_port))
+        except (OSError, UnicodeError) as error:
             raise ConnectionFailed(
-                f"Cannot start mock server '{name}' on {host}:{port}: {error.strerror or error}."
+                f"Cannot start mock server '{name}' on {host}:{port}: "
+                f"{getattr(error, 'strerror', None) or error}."
             ) from error
         self._registry.add(MockServerEntry(server))
         self._log(
@@ -117,7 +130,7 @@ class MockKeywords(ContextAware):
     def _reject_status(reject: Any) -> int:
         try:
             status = http.HTTPStatus(int(reject))
-        except (TypeError, ValueError) as error:
+        except (TypeError, ValueError, OverflowError) as error:
             raise InvalidArgument(
                 f"Argument 'reject' must be an HTTP status such as 401, got {reject!r}."
             ) from error
@@ -133,6 +146,8 @@ class MockKeywords(ContextAware):
             if keyfile:
                 raise InvalidArgument("Argument 'keyfile' needs 'certfile'.")
             return None
+        certfile = check_path(certfile, "certfile")
+        keyfile = None if not keyfile else check_path(keyfile, "keyfile")
         try:
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             context.load_cert_chain(certfile, keyfile or None)
@@ -206,6 +221,7 @@ class MockKeywords(ContextAware):
         """
         entry = self._mock(server)
         close_code = check_close_code(code)
+        reason = check_close_reason(reason)
         if not entry.live:
             self._log(f"Mock server '{entry.name}' is already stopped.")
             return

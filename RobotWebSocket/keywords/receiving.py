@@ -10,13 +10,17 @@ from robot.api.deco import keyword
 
 from ..arguments import positive_int, seconds
 from ..deadline import Deadline
-from ..errors import ReceiveFailed
+from ..errors import InvalidArgument, ReceiveFailed
 from ..formatting import one_line, value_text
 from ..query import Query
 from ..waiting import Watch
 from .base import Context, ContextAware
 from .sending import Sender
 from .waiting import Waits
+
+#: The most iterations `Receive Until` takes, and the most of them its failure lists.
+MAX_ITERATIONS = 100_000
+ACCOUNT_LINES = 16
 
 #: What Robot passes for an assertion operator: a known operator, or the text given when it
 #: is not one (an ``expected`` written where the operator goes, see `Query.build`).
@@ -90,7 +94,8 @@ class ReceivingKeywords(ContextAware):
         hit, watch = self._waits.wait(conn, query, deadline)
         if hit is None:
             window = conn.history.last(query.last)
-            raise self._waits.failure("Receive", conn, query, watch, window, query.last)
+            outside = self._waits.outside_window(conn, query, window)
+            raise self._waits.failure("Receive", conn, query, watch, window, query.last, outside)
         return self._waits.succeeded("Receive", conn, query, hit, deadline)
 
     @keyword
@@ -190,7 +195,13 @@ class ReceivingKeywords(ContextAware):
         """
         conn = self._get(connection)
         iterations = positive_int(max_iterations, "max_iterations")
+        if iterations > MAX_ITERATIONS:
+            raise InvalidArgument(
+                f"Argument 'max_iterations' must be at most {MAX_ITERATIONS}, got {iterations}."
+            )
         step = seconds(interval, "interval", allow_none=False) or 0.0
+        if step <= 0:
+            raise InvalidArgument("Argument 'interval' must be more than 0 s.")
         query = Query.build(
             expression,
             assertion_operator,
@@ -217,17 +228,25 @@ class ReceivingKeywords(ContextAware):
             if hit is not None:
                 self._log(f"Condition met in iteration {iteration} of {iterations}.")
                 return self._waits.succeeded("Receive Until", conn, query, hit, deadline)
-            account.append(f"  iteration {iteration}: {self._waits.seen(query)}")
             seen = conn.history.since(after) if after is not None else conn.history.last(query.last)
+            newest = f"; newest {one_line(seen[-1], 100)}" if seen else "; no message"
+            account.append(f"  iteration {iteration}: {self._waits.seen(query)}{newest}")
             self._log_rows(
                 f"Receive Until on '{conn.name}', iteration {iteration}: {self._waits.seen(query)}.",
                 [("received", m) for m in seen],
             )
             if payload is None and watch.closed:
                 break
+        self._report_rules(conn)
+        if len(account) > ACCOUNT_LINES:
+            # Robot cuts a long failure message in the middle: keep the first and the last.
+            kept = ACCOUNT_LINES // 4
+            account[kept : -(ACCOUNT_LINES - kept)] = [
+                f"  ... {len(account) - ACCOUNT_LINES} more iteration(s); the log has them all"
+            ]
         raise ReceiveFailed(
             self._show(
-                f"Receive Until on '{conn.name}' gave up after {len(account)} iteration(s) of "
+                f"Receive Until on '{conn.name}' gave up after {iteration} iteration(s) of "
                 f"{step:g} s waiting for {query.describe()} (last={query.last}):\n"
                 + "\n".join(account)
             )
@@ -241,6 +260,7 @@ class ReceivingKeywords(ContextAware):
         assertion_operator: Operator = None,
         expected: Any = None,
         within: timedelta = timedelta(seconds=1),
+        timeout: timedelta | None = None,
     ) -> None:
         """Waits ``within`` and fails as soon as a message that arrives in that time
         matches ``expression`` (and its assertion); without ``expression``, any message.
@@ -253,6 +273,7 @@ class ReceivingKeywords(ContextAware):
         | ``connection`` | URL or alias. |
         | ``expression``, ``assertion_operator``, ``expected`` | What must not arrive, as in `Receive`. |
         | ``within`` | How long to watch. |
+        | ``timeout`` | Another name for ``within``, as the other receiving keywords call their wait; when given, it is used. |
 
         Example:
         | `Should Not Receive` | ${WS} | $[?(@.type == "error")] | within=1s |
@@ -266,11 +287,13 @@ class ReceivingKeywords(ContextAware):
             self._plain(expected),
             formatters=self._formatters.get("should_not_receive"),
         )
-        deadline = Deadline(seconds(within, "within", allow_none=False))
+        given = seconds(timeout, "timeout")
+        deadline = Deadline(given if given is not None else seconds(within, "within", False))
         self._report_recorded(conn)
         for new in Watch(conn.history, deadline, conn.history.total):
             for message in new:
                 if query.judge_one(message):
+                    self._report_rules(conn)
                     self._log_rows(
                         "Unexpected message:", [("received", message)], message, failed=True
                     )
@@ -282,6 +305,7 @@ class ReceivingKeywords(ContextAware):
                             f"{value_text(query.latest.value, 500)}:\n  " + one_line(message, 500)
                         )
                     )
+        self._report_rules(conn)
         self._log(
             f"No message matching {query.describe()} arrived on '{conn.name}' "
             f"in {deadline.elapsed():.2f} s."

@@ -185,8 +185,19 @@ class RuleKeywords(ContextAware):
             raise self._closed_error(conn, "ping")
         limit = self._timeout_or_default(seconds(timeout, "timeout"))
         data = self._plain(payload)
-        if isinstance(data, str) and len(data.encode("utf-8")) > 125 or len(data) > 125:
-            raise InvalidArgument("A ping payload is at most 125 bytes.")
+        if data is None:
+            data = ""
+        if isinstance(data, (int, float)) and not isinstance(data, bool):
+            data = str(data)
+        if not isinstance(data, (str, bytes, bytearray)):
+            raise InvalidArgument(
+                f"A ping payload must be text or bytes, got {type(data).__name__}."
+            )
+        size = len(data.encode("utf-8", "surrogatepass")) if isinstance(data, str) else len(data)
+        if size > 125:
+            raise InvalidArgument(f"A ping payload is at most 125 bytes, got {size}.")
+        if isinstance(data, bytearray):
+            data = bytes(data)
         try:
             rtt: float = self._loop.run(conn.ping(data, limit))
         except (asyncio.TimeoutError, TimeoutError) as error:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import json
 import time
@@ -17,6 +18,7 @@ from .._client import Connection
 from ..arguments import seconds
 from ..deadline import Deadline
 from ..errors import InvalidArgument, SendFailed
+from ..formatting import cut
 from ..history import Message
 from ..protocols import ProtocolError
 from ..registry import Entry
@@ -143,8 +145,30 @@ class Sender(ContextAware):
     def frames(self, conn: Connection, message: Any, binary: bool, raw: bool = False) -> list:
         """The frames that send ``message``: itself, or a protocol's encoding of it."""
         if conn.codec is None or raw:
+            if isinstance(message, str) and message[:2] in ("{'", "['"):
+                self._hint_python_literal(message)
             return [encode(message, binary)]
         return self.on_loop(conn.encode, message)
+
+    def _hint_python_literal(self, text: str) -> None:
+        """Warn when text meant as JSON is a Python literal (``{'op': 'place'}``, as Robot
+        writes a dictionary turned into text): it is sent as the text it is."""
+        try:
+            json.loads(text)
+            return
+        except ValueError:
+            pass
+        try:
+            value = ast.literal_eval(text)
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            return
+        if isinstance(value, (dict, list)):
+            kind = "dictionary" if isinstance(value, dict) else "list"
+            self._warn(
+                f"The message {cut(text, 80)} is a Python {kind}, not JSON, and is sent as the "
+                "text it is. To send JSON, write it with double quotes, or give the "
+                f"{kind} itself (&{{...}} or ${{{{...}}}})."
+            )
 
     def on_loop(self, function: Any, *args: Any) -> Any:
         """Run a codec call on the loop (codecs keep state the loop also uses)."""

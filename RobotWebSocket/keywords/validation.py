@@ -11,6 +11,7 @@ from jsonschema.exceptions import SchemaError
 from lxml import etree
 from robot.api.deco import keyword
 
+from ..arguments import check_path
 from ..errors import InvalidArgument, ValidationFailed
 from ..history import xml_fromstring
 from .base import ContextAware
@@ -117,6 +118,7 @@ class ValidationKeywords(ContextAware):
             raise ValidationFailed(f"Value is not well-formed XML: {error}.") from error
         if schema is None:
             return value
+        schema = check_path(schema, "schema")
         if not os.path.isfile(schema):
             raise InvalidArgument(f"Schema file '{schema}' does not exist.")
         try:

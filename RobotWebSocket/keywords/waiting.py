@@ -3,6 +3,7 @@ reports success and failure (the log table, the bounded failure message)."""
 
 from __future__ import annotations
 
+import copy
 from concurrent.futures import Future
 from typing import Any
 
@@ -17,6 +18,9 @@ from ..query import Query, scan
 from ..waiting import Watch
 from .base import Context, ContextAware
 from .sending import Sender
+
+#: How many messages before a failed Receive's window are judged for its failure message.
+OUTSIDE_CHECKED = 100
 
 
 def send_failed(sending: Future[Any] | None) -> Any:
@@ -76,6 +80,7 @@ class Waits(ContextAware):
     ) -> ReceiveFailed:
         """The failure of a wait, with the whole window in the log and the newest
         messages in the (bounded) failure message."""
+        self._report_rules(conn)  # What rules did while the keyword waited.
         deadline = watch.deadline
         closed = None
         if watch.closed and not deadline.expired():
@@ -109,6 +114,27 @@ class Waits(ContextAware):
             return ReceiveFailed(self._show(self._custom(query)), failure)
         return failure.error(self._show)
 
+    @staticmethod
+    def outside_window(conn: Connection, query: Query, window: list[Message]) -> list[str]:
+        """A line for a failure when the history holds messages before the window: how
+        many, and the newest of them that would match on its own, with the ``last`` that
+        takes it in (a burst arrived before the keyword ran)."""
+        if not window:
+            return []
+        first = window[0].seq
+        earlier = [m for m in conn.history.last(query.last + OUTSIDE_CHECKED) if m.seq < first]
+        if not earlier:
+            return []
+        probe = copy.copy(query)  # Judging them must not change what the failure reports.
+        matching = [m for m in reversed(earlier) if probe.judge_one(m)]
+        count = len(earlier) if len(earlier) < OUTSIDE_CHECKED else f"{OUTSIDE_CHECKED}+"
+        line = f"{count} earlier message(s) are outside the window last={query.last}"
+        if not matching:
+            return [line + "; none of them would match."]
+        newest = matching[0]
+        needed = window[-1].seq - newest.seq + 1
+        return [line + f"; #{newest.seq} would match: use last={needed} or more."]
+
     def _custom(self, query: Query) -> str:
         text = query.message or ""
         if "{" in text and query.latest.found:
@@ -127,6 +153,7 @@ class Waits(ContextAware):
         deadline: Deadline,
         sent: list[Message] | None = None,
     ) -> Any:
+        self._report_rules(conn)  # What rules did while the keyword waited.
         if self.context.in_robot():
             source = f"message #{hit.message.seq}" if hit.message is not None else "the window"
             rows: list[Row] = [("sent", m) for m in sent or ()]
@@ -141,7 +168,7 @@ class Waits(ContextAware):
             self._log_rows(
                 f"{keyword} on '{conn.name}': {query.describe()} -> "
                 f"{value_text(hit.value, self.context.log_max_length)} from {source} "
-                f"after {deadline.elapsed():.3f} s.",
+                f"after {deadline.elapsed():.3f} s" + (f" ({query.note})." if query.note else "."),
                 rows,
                 highlight,
             )

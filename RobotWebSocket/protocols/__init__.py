@@ -31,5 +31,17 @@ def codec_class(name: str) -> type[Codec]:
     try:
         module, cls = _TABLE[name.strip().lower()]
     except KeyError:
-        raise ProtocolError(f"unknown protocol {name!r}: use one of {', '.join(NAMES)}") from None
+        raise ProtocolError(
+            f"it is not one the library speaks; use one of {', '.join(NAMES)}" + _did_you_mean(name)
+        ) from None
     return getattr(import_module(f"{__name__}.{module}"), cls)  # type: ignore[no-any-return]
+
+
+def _did_you_mean(name: str) -> str:
+    """`` (did you mean 'socketio'?)`` for a name that differs from one only in case,
+    punctuation or spaces (``socket.io``, ``Socket-IO``, ``OCPP 1.6``)."""
+    folded = "".join(char for char in name.lower() if char.isalnum())
+    for known in NAMES:
+        if "".join(char for char in known if char.isalnum()) == folded:
+            return f" (did you mean '{known}'?)"
+    return ""

@@ -22,14 +22,29 @@ The connection layer sends ``out.send`` at once, in order, puts each of ``out.do
 in the history, reports ``out.refused`` as the failure of ``Connect``, and closes with
 ``out.close`` when it is set. ``Connect`` returns once ``codec.ready`` is true.
 
-The server role (the mock server's side) is the same interface: ``CODECS[name](init,
-max_size=n, server=True)`` is an instance of the protocol's server class (``SocketIOServer``,
-``MqttServer``...), which shares its module's frame code. It is driven exactly as a client
-codec is, with ``opened`` once the upgrade is answered, and it waits for the client to
-speak first where the protocol says so. Before the upgrade, the class alone answers the
-mock server's hooks: :meth:`Codec.refuse_request` (an HTTP status instead of the upgrade)
-and :meth:`Codec.select_subprotocol`. :meth:`Codec.wants` tells whether a document sent to
-every client is for this one (a STOMP destination or MQTT filter it subscribed to).
+The server role (the mock server's side) is the same interface::
+
+    cls = CODECS[name]
+    status = cls.refuse_request(path, headers)     # process_request: (status, body) or None
+    selected = cls.select_subprotocol(offered)     # select_subprotocol: a name or None
+    codec = cls(init, max_size=n, server=True)     # an instance of cls.server_class
+    out = codec.opened(selected, now)              # the upgrade is answered
+    out = codec.receive(message, now)              # each message from the client
+    out = codec.tick(now)                          # every codec.tick_interval seconds
+    frames = codec.encode(document)                # Send to this client
+    frames, pending = codec.request(doc)           # Request from the server
+    codec.wants(document)                          # Send to the server's name: this client?
+
+``cls(init, server=True)`` is an instance of the protocol's server class
+(``SocketIOServer``, ``MqttServer``...), a subclass that shares its module's frame code;
+``init`` is what the server puts in its own handshake (the Engine.IO open packet's fields,
+the ``connection_ack`` payload, ``CONNECTED`` headers, the ``CONNACK`` code). It waits for
+the client to speak first where the protocol says so; ``ready`` (and ``out.ready``) mark the
+client's handshake done, and ``session`` is what the client sent in it. ``out.refused`` is
+never set: a server refuses by sending its protocol's refusal and a ``close``. A server's
+``tick_interval`` may be set before it is ready (Socket.IO pings from the open packet on):
+the connection layer ticks whenever it is set after ``opened`` or a ``receive``, and it
+does not change once set.
 
 Whatever a peer sends, :meth:`Codec.receive` returns: a message that does not decode is an
 :func:`undecodable` document, and the codec reads the next message as if it had not come.

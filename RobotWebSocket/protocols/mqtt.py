@@ -1,4 +1,4 @@
-"""MQTT 3.1.1 over WebSocket, as a sans-I/O codec.
+"""MQTT 3.1.1 over WebSocket, as a sans-I/O codec for both sides of a connection.
 
 MQTT runs over binary WebSocket messages as a byte stream: a packet may span messages and
 one message may hold several packets, so received bytes are buffered and cut into packets by
@@ -6,17 +6,16 @@ their remaining length. A packet that announces more than ``max_size`` bytes is 
 at once, never waited for; after a malformed packet, reading starts again at the next
 message, since the stream cannot be resynchronised otherwise. The handshake is ``CONNECT`` / ``CONNACK``, the keep-alive is
 ``PINGREQ`` / ``PINGRESP`` every ``keepalive`` seconds, the codec acknowledges QoS 1 and 2
-publishes itself, and a request is correlated through its packet id.
+publishes itself, and a request is correlated through its packet id. The server role
+(:class:`MqttServer`) answers ``CONNECT``, ``SUBSCRIBE``, ``UNSUBSCRIBE`` and ``PINGREQ``
+and publishes to the client; :mod:`.mqtt_packets` reads and writes packets for both.
 """
 
 from __future__ import annotations
 
-import json
-import secrets
 import struct
-from typing import Any
+from typing import Any, ClassVar
 
-from ..masking import reveal
 from .base import (
     DEFAULT_MAX_SIZE,
     Codec,
@@ -25,10 +24,9 @@ from .base import (
     Pending,
     ProtocolError,
     Received,
-    json_document,
     undecodable,
 )
-from .mqtt_packets import (
+from .mqtt_packets import (  # noqa: F401  (REFUSALS is read from here)
     CONNACK,
     CONNECT,
     DISCONNECT,
@@ -41,75 +39,33 @@ from .mqtt_packets import (
     PUBLISH,
     PUBREC,
     PUBREL,
+    REFUSALS,
     SUBACK,
     SUBSCRIBE,
     UNSUBACK,
     UNSUBSCRIBE,
     MalformedPacket,
+    connect_packet,
+    decode_connect,
+    decode_filters,
     decode_publish,
+    document_of,
+    flag,
+    init_options,
+    number,
     packet,
     packet_id,
+    publish_packet,
     split_packet,
+    topic_matches,
+    topics_of,
     utf8,
+    valid_filter,
 )
 
-#: CONNACK return codes, as Connect reports a refusal.
-REFUSALS = {
-    1: "unacceptable protocol version",
-    2: "identifier rejected",
-    3: "server unavailable",
-    4: "bad user name or password",
-    5: "not authorized",
-}
 #: The acknowledgement that answers each kind of document a request may send.
 _REPLIES: dict[str, tuple[str, ...]] = {"subscribe": ("suback",), "unsubscribe": ("unsuback",)}
 INIT_KEYS = ("client_id", "username", "password", "keepalive", "clean_session")
-
-
-def _flag(value: Any, name: str) -> bool:
-    value = reveal(value)
-    if isinstance(value, str) and value.strip().lower() in ("true", "false", "1", "0"):
-        return value.strip().lower() in ("true", "1")
-    if isinstance(value, (bool, int)):
-        return bool(value)
-    raise ProtocolError(f"MQTT {name} must be true or false, not {value!r}")
-
-
-def _number(value: Any, name: str, low: int, high: int) -> int:
-    value = reveal(value)
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        number = -1
-    if isinstance(value, bool) or str(number) != str(value).strip() or not low <= number <= high:
-        raise ProtocolError(f"MQTT {name} must be a whole number from {low} to {high}")
-    return number
-
-
-def _payload(value: Any) -> bytes:
-    if isinstance(value, (bytes, bytearray)):
-        return bytes(value)
-    if isinstance(value, str):
-        return value.encode("utf-8")
-    if value is None:
-        return b""
-    try:
-        return json.dumps(value).encode("utf-8")
-    except (TypeError, ValueError) as error:
-        raise ProtocolError(f"MQTT payload cannot be sent as JSON: {error}") from None
-
-
-def _topics(document: dict[str, Any]) -> list[str]:
-    topics = document.get("topics", document.get("topic"))
-    if isinstance(topics, str):
-        topics = [topics]
-    if (
-        not topics
-        or not isinstance(topics, list)
-        or not all(isinstance(topic, str) and topic for topic in topics)
-    ):
-        raise ProtocolError(f"MQTT {document['type']} needs topics: a list of topic filters")
-    return topics
 
 
 class Mqtt(Codec):
@@ -119,24 +75,14 @@ class Mqtt(Codec):
     name = "mqtt"
     subprotocols = ("mqtt",)
 
-    def __init__(self, init: Any = None, *, max_size: int | None = DEFAULT_MAX_SIZE) -> None:
+    #: The keys ``init`` may have.
+    init_keys: ClassVar[tuple[str, ...]] = INIT_KEYS
+
+    def __init__(
+        self, init: Any = None, *, max_size: int | None = DEFAULT_MAX_SIZE, server: bool = False
+    ) -> None:
         super().__init__(init, max_size=max_size)
-        if isinstance(init, str):
-            try:
-                init = json_document(init)
-            except ValueError:
-                init = None
-        if self.init is not None and not isinstance(init, dict):
-            raise ProtocolError(f"MQTT init must be a dictionary with {', '.join(INIT_KEYS)}")
-        options = {key: reveal(value) for key, value in (init or {}).items()}
-        self._options = options
-        unknown = sorted(set(options) - set(INIT_KEYS))
-        if unknown:
-            raise ProtocolError(
-                f"MQTT init has no {', '.join(unknown)}: use {', '.join(INIT_KEYS)}"
-            )
-        self.keepalive = _number(options.get("keepalive", 60), "keepalive", 0, 0xFFFF)
-        self._connect = self._connect_packet(options)
+        self._configure(init_options(init, self.init_keys))
         self._limit = MAX_REMAINING if max_size is None else max_size
         # A packet that goes on in later messages, kept as the pieces that came, so that
         # each byte is copied once however many messages the packet takes; ``_wanted`` is
@@ -149,25 +95,10 @@ class Mqtt(Codec):
         self._receiving: set[int] = set()
         self._ping_sent: float | None = None
 
-    def _connect_packet(self, options: dict[str, Any]) -> bytes:
-        # A client id of 23 letters and digits at most is one every server must accept.
-        client_id = options.get("client_id")
-        client_id = f"rws{secrets.token_hex(8)}" if client_id is None else str(client_id)
-        self.client_id = client_id
-        username, password = options.get("username"), options.get("password")
-        if password is not None and username is None:
-            raise ProtocolError("MQTT 3.1.1 cannot send a password without a username")
-        flags = 0x02 if _flag(options.get("clean_session", True), "clean_session") else 0
-        payload = utf8(client_id)
-        if username is not None:
-            flags |= 0x80
-            payload += utf8(str(username))
-        if password is not None:
-            flags |= 0x40
-            data = password if isinstance(password, bytes) else str(password).encode()
-            payload += struct.pack("!H", len(data)) + data
-        header = utf8("MQTT") + bytes([4, flags]) + struct.pack("!H", self.keepalive)
-        return packet(CONNECT, 0, header + payload)
+    def _configure(self, options: dict[str, Any]) -> None:
+        self._options = options
+        self.keepalive = number(options.get("keepalive", 60), "keepalive", 0, 0xFFFF)
+        self.client_id, self._connect = connect_packet(options, self.keepalive)
 
     def opened(self, subprotocol: str | None, now: float) -> Output:
         return Output(send=[self._connect])
@@ -272,28 +203,16 @@ class Mqtt(Codec):
         self._next_id = self._next_id % 0xFFFF + 1
         return self._next_id
 
-    def _document(self, document: Any) -> dict[str, Any]:
-        if isinstance(document, (str, bytes)):
-            try:
-                document = json_document(document)
-            except ValueError:
-                document = None
-        if not isinstance(document, dict):
-            raise ProtocolError("an MQTT document is a dictionary (or its JSON) with a type")
-        document = {"type": "publish", **document}
-        document["type"] = str(document["type"]).lower()
-        return document
-
     def _packet(self, document: dict[str, Any], ident: int | None) -> bytes:
         kind = document["type"]
         if kind == "publish":
-            return self._publish_packet(document, ident)
+            return publish_packet(document, ident, self._fresh_id)
         if kind == "subscribe":
-            qos = _number(document.get("qos", 0), "qos", 0, 2)
-            body = b"".join(utf8(topic) + bytes([qos]) for topic in _topics(document))
+            qos = number(document.get("qos", 0), "qos", 0, 2)
+            body = b"".join(utf8(topic) + bytes([qos]) for topic in topics_of(document))
             return packet(SUBSCRIBE, 2, struct.pack("!H", ident or self._fresh_id()) + body)
         if kind == "unsubscribe":
-            body = b"".join(utf8(topic) for topic in _topics(document))
+            body = b"".join(utf8(topic) for topic in topics_of(document))
             return packet(UNSUBSCRIBE, 2, struct.pack("!H", ident or self._fresh_id()) + body)
         if kind in ("pingreq", "disconnect"):
             return packet(PINGREQ if kind == "pingreq" else DISCONNECT, 0, b"")
@@ -302,30 +221,15 @@ class Mqtt(Codec):
             "pingreq or disconnect"
         )
 
-    def _publish_packet(self, document: dict[str, Any], ident: int | None) -> bytes:
-        topic = document.get("topic")
-        if not isinstance(topic, str) or not topic or "#" in topic or "+" in topic:
-            raise ProtocolError(f"MQTT publish needs a topic without wildcards, not {topic!r}")
-        qos = _number(document.get("qos", 0), "qos", 0, 2)
-        flags = qos << 1 | _flag(document.get("retain", False), "retain")
-        if _flag(document.get("dup", False), "dup"):
-            flags |= 8
-        body = utf8(topic)
-        if qos:
-            if ident is None and document.get("id") is not None:
-                ident = _number(document["id"], "id", 1, 0xFFFF)
-            body += struct.pack("!H", ident or self._fresh_id())
-        return packet(PUBLISH, flags, body + _payload(document.get("payload")))
-
     def encode(self, document: Any) -> list[Frame]:
-        return [self._packet(self._document(document), None)]
+        return [self._packet(document_of(document), None)]
 
     def request(self, document: Any) -> tuple[list[Frame], Pending]:
-        document = self._document(document)
+        document = document_of(document)
         kind = document["type"]
         replies = _REPLIES.get(kind)
         if kind == "publish":
-            qos = _number(document.get("qos", 0), "qos", 0, 2)
+            qos = number(document.get("qos", 0), "qos", 0, 2)
             if not qos:
                 raise ProtocolError(
                     "an MQTT publish with QoS 0 has no reply: use Send, or give qos 1 or 2"
@@ -345,3 +249,130 @@ class Mqtt(Codec):
             )
 
         return frames, is_reply
+
+
+class MqttServer(Mqtt):
+    """The broker's side of ``protocol=mqtt`` (``Mqtt(..., server=True)``): ``init`` has
+    ``code`` (the CONNACK return code, 0 by default: another one refuses the client, then
+    closes) and ``session_present`` (false by default; never with a clean session).
+
+    The client's first packet must be ``CONNECT`` (MQTT 3.1.1, or 3.1's ``MQIsdp``; else
+    CONNACK 1); its fields are :attr:`session`. ``SUBSCRIBE`` is granted the QoS asked for
+    (0x80 for a filter that is not one), ``UNSUBSCRIBE`` and ``PINGREQ`` answered, QoS 1
+    and 2 publishes acknowledged as on a client; a client silent for 1.5 keep-alive
+    periods is closed. :attr:`subscriptions` maps each filter to its granted QoS. Packets
+    are documents as on a client, and ``subscribe``, ``unsubscribe`` and ``disconnect``
+    documents: ``{"type": "subscribe", "id": 1, "topics": ["a/#"], "qos": [1]}``. The
+    server sends ``publish`` documents only, as they are (a publish is not downgraded to
+    the QoS granted)."""
+
+    server = True
+    init_keys = ("code", "session_present")
+
+    def _configure(self, options: dict[str, Any]) -> None:
+        self._code = number(options.get("code", 0), "code", 0, 255)
+        self._present = flag(options.get("session_present", False), "session_present")
+        self.keepalive = 0
+        self.subscriptions: dict[str, int] = {}
+        self._last_heard = 0.0
+
+    def opened(self, subprotocol: str | None, now: float) -> Output:
+        # The client speaks first, with CONNECT.
+        self._last_heard = now
+        return Output()
+
+    def receive(self, message: Frame, now: float) -> Output:
+        self._last_heard = now
+        return super().receive(message, now)
+
+    def _handle(self, kind: int, flags: int, body: bytes, raw: bytes, out: Output) -> None:
+        name = PACKET_NAMES.get(kind, f"packet type {kind}")
+        if kind == CONNECT and not self.ready and self.session is None:
+            self._accept(body, out)
+        elif not self.ready or kind == CONNECT:
+            out.documents.append(undecodable(raw, f"{name} where CONNECT is the first packet"))
+            out.close = (1002, f"MQTT protocol error: {name} after the session began or failed")
+        elif kind == PUBLISH:
+            self._publish(flags, body, raw, out)
+        elif kind in (SUBSCRIBE, UNSUBSCRIBE):
+            self._subscription(kind, body, raw, out)
+        elif kind == PINGREQ:
+            out.send.append(packet(PINGRESP, 0, b""))
+        elif kind == DISCONNECT:
+            out.documents.append(Received({"type": "disconnect"}, raw))
+            out.close = (1000, "")
+        elif kind in (PUBACK, PUBREC, PUBREL, PUBCOMP):
+            super()._handle(kind, flags, body, raw, out)
+        else:
+            out.documents.append(undecodable(raw, f"a client does not send {name}"))
+
+    def _accept(self, body: bytes, out: Output) -> None:
+        fields = decode_connect(body)
+        protocol, level = fields.pop("protocol"), fields.pop("level")
+        if fields["will"] is None:
+            del fields["will"]
+        self.session = fields
+        code = self._code
+        if (protocol, level) not in (("MQTT", 4), ("MQIsdp", 3)):
+            code = 1
+        elif not fields["client_id"] and not fields["clean_session"]:
+            code = 2
+        present = self._present and not fields["clean_session"] and not code
+        out.send.append(packet(CONNACK, 0, bytes([present, code])))
+        if code:
+            refusal = REFUSALS.get(code, f"return code {code}")
+            out.close = (1000, f"MQTT CONNACK refused the client: {refusal}")
+            return
+        self.ready = out.ready = True
+        self.keepalive = fields["keepalive"]
+        if self.keepalive:
+            self.tick_interval = max(self.keepalive / 4, 0.1)
+
+    def _subscription(self, kind: int, body: bytes, raw: bytes, out: Output) -> None:
+        ident, filters, levels = decode_filters(body, kind == SUBSCRIBE)
+        if kind == UNSUBSCRIBE:
+            for topic_filter in filters:
+                self.subscriptions.pop(topic_filter, None)
+            out.send.append(packet(UNSUBACK, 0, struct.pack("!H", ident)))
+            document = {"type": "unsubscribe", "id": ident, "topics": filters}
+            out.documents.append(Received(document, raw))
+            return
+        granted = []
+        for topic_filter, qos in zip(filters, levels, strict=True):
+            grant = qos if qos <= 2 and valid_filter(topic_filter) else 0x80
+            if grant != 0x80:
+                self.subscriptions[topic_filter] = grant
+            granted.append(grant)
+        out.send.append(packet(SUBACK, 0, struct.pack("!H", ident) + bytes(granted)))
+        document = {"type": "subscribe", "id": ident, "topics": filters, "qos": levels}
+        out.documents.append(Received(document, raw))
+
+    def tick(self, now: float) -> Output:
+        silent = now - self._last_heard
+        if self.keepalive and silent > 1.5 * self.keepalive:
+            reason = f"MQTT keep-alive: nothing from the client for {silent:.1f} s"
+            return Output(close=(1002, f"{reason} (keepalive {self.keepalive} s)"))
+        return Output()
+
+    def _packet(self, document: dict[str, Any], ident: int | None) -> bytes:
+        if document["type"] != "publish":
+            raise ProtocolError(
+                f"an MQTT server sends publish packets, not {document['type']!r} "
+                "(the codec answers the rest; raw=True sends any bytes)"
+            )
+        return super()._packet(document, ident)
+
+    def wants(self, document: Any) -> bool:
+        """Whether a publish matches one of the client's filters (anything else goes to
+        every client)."""
+        try:
+            document = document_of(document)
+        except ProtocolError:
+            return True
+        topic = document.get("topic")
+        if document["type"] != "publish" or not isinstance(topic, str):
+            return True
+        return any(topic_matches(topic_filter, topic) for topic_filter in self.subscriptions)
+
+
+Mqtt.server_class = MqttServer

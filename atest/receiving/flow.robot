@@ -40,8 +40,8 @@ Receive Until Fails Listing Each Iteration
     Connect    ${WS}/poll
     ${expected}=    Catenate    SEPARATOR=\n
     ...    Receive Until on '${WS}/poll' gave up after 2 iteration(s) of 1 s waiting for $.status == 'done' (last=1):
-    ...    ${SPACE}${SPACE}iteration 1: last value 'pending' ('pending' (str) should be 'done' (str))
-    ...    ${SPACE}${SPACE}iteration 2: last value 'pending' ('pending' (str) should be 'done' (str))
+    ...    ${SPACE}${SPACE}iteration 1: last value 'pending' ('pending' (str) should be 'done' (str)); newest #1: {"status": "pending", "n": 1}
+    ...    ${SPACE}${SPACE}iteration 2: last value 'pending' ('pending' (str) should be 'done' (str)); newest #2: {"status": "pending", "n": 2}
     Run Keyword And Expect Error    EQUALS:${expected}
     ...    Receive Until    ${WS}/poll    $.status    ==    done    send={"op": "status"}
     ...    max_iterations=2    interval=1s

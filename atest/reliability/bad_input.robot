@@ -81,7 +81,7 @@ Close Code That Cannot Be Sent
     Run Keyword And Expect Error    Close code 999 cannot be sent*    Disconnect    ${WS}/echo    code=999
 
 Max Size That Is Not Positive
-    Run Keyword And Expect Error    Argument 'max_size' must be positive, got 0.    Connect    ${WS}/never-opened    max_size=0
+    Run Keyword And Expect Error    Argument 'max_size' must be a positive number, got 0.    Connect    ${WS}/never-opened    max_size=0
 
 Proxy That Is Not An HTTP URL
     Run Keyword And Expect Error    Argument 'proxy' must be an http:// or https:// URL, got 'socks://x'.

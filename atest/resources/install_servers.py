@@ -1,8 +1,10 @@
 """Install what the protocol tests run against, when it is missing; quick when nothing is.
 
 - Debian packages (as root, with apt-get): ``rabbitmq-server`` and ``mosquitto`` (the
-  brokers), ``chromium`` (a real browser client), ``nodejs`` and ``npm`` (for the reference
-  GraphQL server). The packages' own services are not started.
+  brokers), ``chromium`` (a real browser client) and ``chromium-driver`` (the WebDriver of
+  the SeleniumLibrary example), ``nodejs`` and ``npm`` (for the reference GraphQL server
+  and the official protocol clients). The packages' own services are not started.
+  ``--browser`` installs only Chromium and its driver, for the examples.
 - npm packages in ``atest/resources/node`` (``npm ci`` from the committed lock file), when
   ``node_modules`` is missing or older than ``package.json`` / ``package-lock.json``.
 
@@ -13,6 +15,7 @@ the tests that need it then fail saying what is missing.
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import os
 import shutil
@@ -29,6 +32,7 @@ PACKAGES = {
     "rabbitmq-server": ["/usr/lib/rabbitmq/bin/rabbitmq-server"],
     "mosquitto": ["/usr/sbin/mosquitto"],
     "chromium": ["/usr/bin/chromium"],
+    "chromium-driver": ["/usr/bin/chromedriver"],
     "nodejs": ["/usr/bin/node", "/usr/local/bin/node"],
     "npm": ["/usr/bin/npm", "/usr/local/bin/npm"],
 }
@@ -112,8 +116,21 @@ def install_node_packages() -> None:
     say(f"npm {command} took {time.monotonic() - start:.1f} s")
 
 
-def main() -> int:
-    install_debian_packages(missing_packages())
+#: What the SeleniumLibrary example (docs/examples/08_selenium_page.robot) needs.
+BROWSER = ("chromium", "chromium-driver")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument(
+        "--browser", action="store_true", help="install only Chromium and its driver"
+    )
+    options = parser.parse_args(argv)
+    missing = missing_packages()
+    if options.browser:
+        install_debian_packages([package for package in missing if package in BROWSER])
+        return 0
+    install_debian_packages(missing)
     install_node_packages()
     return 0
 
