@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -113,12 +114,17 @@ class Context:
 
 @pytest.fixture(scope="module")
 def context(server: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Context]:
+    # A junk path such as "junk" is a valid file name: it is written in a folder of the test.
+    tmp = tmp_path_factory.mktemp("fuzz")
+    here = os.getcwd()
+    os.chdir(tmp)
     lib = RobotWebSocket(timeout=2)
     try:
         lib.start_mock_server(alias="fuzz-mock")
-        yield Context(lib, server.url("/echo"), tmp_path_factory.mktemp("fuzz"))
+        yield Context(lib, server.url("/echo"), tmp)
     finally:
         lib.close()
+        os.chdir(here)
 
 
 def test_every_keyword_has_valid_base_arguments(context: Context) -> None:
