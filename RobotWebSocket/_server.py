@@ -24,6 +24,7 @@ from websockets.http11 import Request, Response
 from websockets.typing import Subprotocol
 
 from ._client import Connection
+from ._mock_replay import ReplayingConnection
 from ._wire import WIRE_LOGGER, DirectPaths
 from .history import BUFFER_BYTES, History
 from .masking import mask_url
@@ -71,8 +72,14 @@ class MockServer:
         max_size: int | None = 1048576,
         close_timeout: float = 5.0,
         owner: str | None = None,
+        replay: Any = None,
+        replay_fast: bool = False,
     ) -> None:
         self.alias = alias
+        #: A recording (:class:`.replay.Recording`) each client is served, and whether
+        #: without its gaps.
+        self.replay = replay
+        self.replay_fast = replay_fast
         self.ruleset_for = ruleset_for
         self.ruleset = ruleset_for(alias)
         self.buffer_size = buffer_size
@@ -122,13 +129,14 @@ class MockServer:
     def _create(self, *args: Any, **kwargs: Any) -> _ServerSide:
         # The connection exists before the upgrade (it receives the request), so its owner
         # does too; it is named, and counted, only once the upgrade is accepted.
-        owner = Connection(
-            name="",
-            url="",
-            alias=None,
-            history=History(self.buffer_size, self.buffer_bytes),
-            display_url="",
-        )
+        history = History(self.buffer_size, self.buffer_bytes)
+        if self.replay is not None:
+            owner: Connection = ReplayingConnection(
+                name="", url="", alias=None, history=history, display_url=""
+            )
+            owner.recording, owner.fast = self.replay, self.replay_fast  # type: ignore[attr-defined]
+        else:
+            owner = Connection(name="", url="", alias=None, history=history, display_url="")
         return _ServerSide(*args, owner=owner, **kwargs)
 
     def _process_request(self, ws: ServerConnection, request: Request) -> Response | None:
@@ -169,6 +177,8 @@ class MockServer:
             return
         conn._adopt(ws, ws.rws_started)  # type: ignore[attr-defined]
         conn.start_heartbeats()
+        if isinstance(conn, ReplayingConnection):
+            conn.start_replay()
         with self.condition:
             self.clients.append(conn)
             self.condition.notify_all()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import http
 import ssl
 from datetime import timedelta
-from typing import Any
+from typing import Any, Literal
 
 from robot.api.deco import keyword
 
@@ -25,7 +25,8 @@ from ..arguments import (
 )
 from ..deadline import Deadline
 from ..errors import ConnectionFailed, InvalidArgument, WebSocketError
-from ..registry import MockServerEntry, close_entries
+from ..registry import MockServerEntry, ProxyEntry, close_entries
+from ..replay import read_recording
 from .base import STOP_LIMIT, ContextAware
 
 
@@ -43,6 +44,8 @@ class MockKeywords(ContextAware):
         keyfile: str | None = None,
         reject: int | None = None,
         max_size: int | None = 1048576,
+        replay: str | None = None,
+        replay_timing: Literal["recorded", "fast"] = "recorded",
     ) -> str:
         """Starts a WebSocket server inside the test and returns its URL.
 
@@ -63,6 +66,8 @@ class MockKeywords(ContextAware):
         | ``certfile``, ``keyfile`` | Certificate chain and private key (PEM) to serve ``wss://``. |
         | ``reject`` | An HTTP status (``401``, ``403``...) that refuses every upgrade. |
         | ``max_size`` | Largest incoming message in bytes; a larger one closes that client with 1009. |
+        | ``replay`` | A conversation file (HAR, see `Replay Conversation`) served to every client: the messages the recording received before its first send at once, and after each message the client sends, those the recording received after the corresponding send. A client message that differs from the recorded one is a WARN and counts in `Get Connection Info`'s ``replay_mismatches``. |
+        | ``replay_timing`` | ``recorded`` sends with the recorded gaps; ``fast`` without them. |
 
         The server is stopped when the suite that started it ends, and by
         `Disconnect All` and `Stop Mock Server`.
@@ -72,6 +77,7 @@ class MockKeywords(ContextAware):
         | `Start Mock Server` | alias=shop | subprotocols=${{["chat.v2", "chat.v1"]}} | |
         | `Start Mock Server` | certfile=${CERT} | keyfile=${KEY} | |
         | `Start Mock Server` | alias=locked | reject=401 | |
+        | `Start Mock Server` | replay=${CURDIR}/orders.har | replay_timing=fast | |
         """
         name = str(alias or "")
         if not name:
@@ -98,6 +104,11 @@ class MockKeywords(ContextAware):
             raise InvalidArgument(
                 f"Argument 'host' must be a host name or address, got {host!r:.80}."
             )
+        if replay_timing not in ("recorded", "fast"):
+            raise InvalidArgument(
+                f"Argument 'replay_timing' must be recorded or fast, got {replay_timing!r}."
+            )
+        recording = read_recording(check_path(replay, "replay")) if replay else None
         server = MockServer(
             name,
             ruleset_for=self._registry.ruleset,
@@ -109,6 +120,8 @@ class MockKeywords(ContextAware):
             max_size=size_limit,
             close_timeout=self._timeout,
             owner=self.context.suite_id(),
+            replay=recording,
+            replay_fast=replay_timing == "fast",
         )
         try:
             url = self._loop.run(server.start(host, listen_port))
@@ -157,15 +170,15 @@ class MockKeywords(ContextAware):
 
     @keyword
     def wait_for_client(self, server: str = "mock", timeout: timedelta | None = None) -> str:
-        """Waits for the next client of mock server ``server`` not yet returned, and returns
-        its connection name (``mock#1``, then ``mock#2``...).
+        """Waits for the next client of mock server (or proxy) ``server`` not yet returned,
+        and returns its connection name (``mock#1``, then ``mock#2``...).
 
         A client counts once its upgrade is accepted. Clients are returned one at a time,
         in connection order, each once; a client that connected before this keyword is
         returned at once. Fails with ``timed out`` when none connects within ``timeout``.
 
         | =Argument= | =Meaning= |
-        | ``server`` | The mock server's alias. |
+        | ``server`` | The mock server's alias, or a proxy's (`Start Proxy`): its clients are ``<alias>#<n>``, their servers' sides ``<alias>#<n>.upstream``. |
         | ``timeout`` | How long to wait. Default: the library's ``timeout``. |
 
         Example:
@@ -173,18 +186,26 @@ class MockKeywords(ContextAware):
         | ${client}= | `Wait For Client` | timeout=10s |
         | `Receive` | ${client} | $.type | == | hello |
         """
-        mock = self._mock(server).server
+        found = self._registry.find(server)
+        # A proxy's clients are waited for as a mock server's.
+        mock: Any = found.server if isinstance(found, ProxyEntry) else self._mock(server).server
+        kind = "Proxy" if isinstance(found, ProxyEntry) else "Mock server"
         deadline = Deadline(self._timeout_or_default(seconds(timeout, "timeout")))
         with mock.condition:
             while mock.returned >= len(mock.clients):
                 if mock.stopped:
-                    raise WebSocketError(f"Mock server '{mock.alias}' is stopped.")
+                    raise WebSocketError(f"{kind} '{mock.alias}' is stopped.")
                 if deadline.expired():
                     raise WebSocketError(
-                        f"No new client connected to mock server '{mock.alias}' ({mock.url}) "
+                        f"No new client connected to {kind.lower()} '{mock.alias}' ({mock.url}) "
                         f"within {deadline.timeout:g} s (timed out)"
                         + (
                             f"; {mock.rejected} upgrade(s) were rejected with HTTP {mock.reject}"
+                            + (
+                                f" (the last: {mock.refusals[-1]})"
+                                if getattr(mock, "refusals", None)
+                                else ""
+                            )
                             if mock.rejected
                             else ""
                         )
