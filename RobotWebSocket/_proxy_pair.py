@@ -307,10 +307,13 @@ class Pair:
     def fault_close(self, code: int, reason: str) -> None:
         """A close fault: the client gets ``code`` and ``reason``, the server 1001."""
         self.stopping = True
-        for side, args in ((self.client, sendable(code, reason)), (self.upstream, (1001, ""))):
-            side.closed_by_us = True
-            if side.ws is not None:
-                asyncio.ensure_future(_quietly(side.ws.close(*args)))
+        self.client.closed_by_us = self.upstream.closed_by_us = True
+        # Through the client's direction: the client may still be in its upgrade (a
+        # greeting closes it), and then it is closed as soon as the upgrade is done.
+        self.to_client.paused = False
+        self.to_client.push((code, reason))
+        if self.upstream.ws is not None:
+            asyncio.ensure_future(_quietly(self.upstream.ws.close(1001, "")))
 
     async def close(self, code: int, reason: str, timeout: float) -> None:
         """Stop Proxy's end of the pair: the client with ``code``, the server with 1001."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import http
 import ssl
 from datetime import timedelta
-from typing import Any, Literal
+from typing import Any
 
 from robot.api.deco import keyword
 
@@ -45,7 +45,7 @@ class MockKeywords(ContextAware):
         reject: int | None = None,
         max_size: int | None = 1048576,
         replay: str | None = None,
-        replay_timing: Literal["recorded", "fast"] = "recorded",
+        replay_timing: str = "recorded",
     ) -> str:
         """Starts a WebSocket server inside the test and returns its URL.
 

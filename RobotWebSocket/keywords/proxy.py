@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from typing import Any, Literal
+from typing import Any
 
 from assertionengine import AssertionOperator
 from robot.api.deco import keyword
@@ -29,7 +29,6 @@ from ..rules import Template
 from .base import STOP_LIMIT, ContextAware
 from .mock import MockKeywords
 
-Direction = Literal["to_server", "to_client", "both"]
 _SIDE = re.compile(r"^(?P<alias>.+)#\d+(\.upstream)?$")
 
 
@@ -161,7 +160,7 @@ class ProxyKeywords(ContextAware):
         self,
         connection: str,
         expression: str | None = None,
-        assertion_operator: AssertionOperator | None = None,
+        assertion_operator: AssertionOperator | str | None = None,
         expected: Any = None,
         *,
         action: str,
@@ -246,7 +245,7 @@ class ProxyKeywords(ContextAware):
         )
 
     @keyword
-    def pause_proxy(self, connection: str, direction: Direction = "both") -> None:
+    def pause_proxy(self, connection: str, direction: str = "both") -> None:
         """Stops forwarding in ``direction`` and holds what arrives, until `Resume Proxy`.
 
         The side waiting for the held messages also gets no answer to its WebSocket pings,
@@ -265,7 +264,7 @@ class ProxyKeywords(ContextAware):
         self._pause(connection, direction, True)
 
     @keyword
-    def resume_proxy(self, connection: str, direction: Direction = "both") -> None:
+    def resume_proxy(self, connection: str, direction: str = "both") -> None:
         """Forwards what `Pause Proxy` held in ``direction``, in order, and forwards again
         as messages arrive; pings are answered again.
 

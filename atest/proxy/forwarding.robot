@@ -4,7 +4,7 @@ Documentation       A proxy between real clients and real servers: where clients
 Resource            proxy.resource
 Suite Setup         Start Node Upstream For The Suite
 Suite Teardown      Stop Upstream Servers
-Test Teardown       Stop Clients And Servers
+Test Teardown       Stop Proxy Test
 
 
 *** Test Cases ***

@@ -3,7 +3,7 @@ Documentation       A protocol conversation passes through the proxy untouched: 
 ...                 Socket.IO client through the proxy to python-socketio; and a browser page.
 Resource            proxy.resource
 Suite Teardown      Stop Upstream Servers
-Test Teardown       Stop Clients And Servers
+Test Teardown       Stop Proxy Test
 
 
 *** Variables ***
