@@ -43,6 +43,7 @@ from RobotWebSocket import RobotWebSocket, __version__  # noqa: E402
 
 sys.path.insert(0, str(HERE))
 import features  # noqa: E402
+import proxy as proxy_rows  # noqa: E402
 
 FULL = {
     "ingest": 200_000,
@@ -54,6 +55,7 @@ FULL = {
     "scale": 5_000,
     "robot": 2_000,
     **features.FULL,
+    **proxy_rows.FULL,
 }
 QUICK = {
     "ingest": 20_000,
@@ -65,6 +67,7 @@ QUICK = {
     "scale": 100,
     "robot": 100,
     **features.QUICK,
+    **proxy_rows.QUICK,
 }
 
 
@@ -312,7 +315,7 @@ TABLE: list[tuple[str, tuple[str, str], Any, str, str]] = [
     ),
     ("  output.xml bytes per message", ("robot", "output_xml_bytes_per_message"), 1.0, "B", "(reported)"),
 ]  # fmt: skip
-TABLE += features.TABLE
+TABLE += features.TABLE + proxy_rows.TABLE
 
 
 #: Width of the scenario column.
@@ -362,7 +365,16 @@ def main() -> None:
         # Written as it goes, so that a run that fails late keeps the rounds before.
         save({"sizes": sizes, "repeat": repeat, "runs": runs, "complete": False})
 
-    groups = ["ingest", "rr", "flood", "extract", "scale", "robot", *features.GROUPS]
+    groups = [
+        "ingest",
+        "rr",
+        "flood",
+        "extract",
+        "scale",
+        "robot",
+        *features.GROUPS,
+        *proxy_rows.GROUPS,
+    ]
     wanted = {g for name in (args.only or groups) for g in features.ALIASES.get(name, [name])}
     if wanted - set(groups):
         parser.error(f"unknown groups: {', '.join(sorted(wanted - set(groups)))}")
@@ -402,6 +414,7 @@ def main() -> None:
             if "robot" in wanted:
                 record("robot", lambda: through_robot(base, sizes["robot"]))
             features.run_round(record, wanted, sizes, base, servers, ingest_raw)
+            proxy_rows.run_round(record, wanted, sizes, base)
 
     med = {
         name: {k: statistics.median(r[k] for r in results) for k in results[0]}

@@ -45,6 +45,12 @@ def test_the_contract_keywords_exist():
         "Wait For Client",
         "Stop Mock Server",
         "Save Conversation",
+        "Start Proxy",
+        "Stop Proxy",
+        "Add Fault",
+        "Pause Proxy",
+        "Resume Proxy",
+        "Replay Conversation",
     }
 
 

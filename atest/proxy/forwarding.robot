@@ -15,12 +15,7 @@ A Node Client Reaches The Upstream Path Joined With Its Own, With Its Headers An
     ${name}=    Wait For Client    proxy
     Should Be Equal    ${name}    proxy#1
     ${hello}=    Receive    proxy#1.upstream    $.type    ==    hello
-    ${hello}=    Receive    proxy#1.upstream
-    ${hello}=    Evaluate    json.loads($hello)
-    Should Be Equal    ${hello}[path]    /base/room/7?k=1&user=a
-    Should Be Equal    ${hello}[protocol]    chat.v1
-    Should Be Equal    ${hello}[token]    t-1
-    Should Be Equal    ${hello}[host]    ${NODE.split("//")[1]}
+    Greeting Should Show    ${hello}    /base/room/7?k=1&user=a    chat.v1    t-1
     ${open}=    Wait For Client Event    ${client}    open
     Should Be Equal    ${open}[subprotocol]    chat.v1
     Receive    proxy#1    ==    hi
@@ -61,7 +56,7 @@ Every Receiving Keyword Reads Either Side
     ${name}=    Wait For Client    proxy
     ${reply}=    Send And Receive    client    {"n": 1}    $.n
     Should Be Equal As Integers    ${reply}    1
-    ${n}=    Receive    ${name}    $.n    ==    1
+    Receive    ${name}    $.n    ==    1
     Get Message Count    ${name}.upstream    $.n    ==    1
     Should Not Receive    ${name}.upstream    $.n    ==    2    within=100ms
     Receive Until    ${name}.upstream    $.n    ==    1    max_iterations=1
@@ -83,7 +78,7 @@ Close Codes And Reasons Pass Through Both Ways
     Start Proxy For The Test    ${NODE}
     Connect    ${NODE}/watcher    alias=watcher
     Receive    watcher    $.type    ==    hello
-    ${client}=    Start Node Client    ${PROXY_URL}/    close_on=bye    close_code=4000
+    Start Node Client    ${PROXY_URL}/    close_on=bye    close_code=4000
     ...    close_reason=leaving
     Wait For Client    proxy
     Send    proxy#1    bye
@@ -137,3 +132,18 @@ Bad Arguments Are Refused
     Start Proxy For The Test    ${WS}
     Run Keyword And Expect Error    *already in use*    Start Proxy    ${WS}
     Run Keyword And Expect Error    *No proxy named 'other'*    Stop Proxy    other
+
+
+*** Keywords ***
+Greeting Should Show
+    [Documentation]    The Node server's greeting (the newest message of ``proxy#1.upstream``)
+    ...    names the ``path``, ``protocol`` and ``token`` it was given, and the upstream's own
+    ...    host (the proxy rewrote ``Host``).
+    [Arguments]    ${value}    ${path}    ${protocol}    ${token}
+    Should Be Equal    ${value}    hello
+    ${text}=    Receive    proxy#1.upstream
+    ${hello}=    Evaluate    json.loads($text)
+    Should Be Equal    ${hello}[path]    ${path}
+    Should Be Equal    ${hello}[protocol]    ${protocol}
+    Should Be Equal    ${hello}[token]    ${token}
+    Should Be Equal    ${hello}[host]    ${NODE.split("//")[1]}

@@ -11,7 +11,7 @@ ${BROWSER_TIMEOUT}      30s
 
 
 *** Test Cases ***
-A Socket.IO Session Passes Through Untouched
+A Socket IO Session Passes Through Untouched
     ${http}=    Start Socket Io Server
     Start Proxy For The Test    ${http.replace("http://", "ws://")}
     Connect    ${PROXY_URL}/    protocol=socketio    alias=sio
