@@ -29,7 +29,7 @@ from RobotWebSocket import RobotWebSocket
 GROUPS = ["proxy"]
 ALIASES: dict[str, list[str]] = {}
 FULL = {"proxy_flood": 200_000, "proxy_rr": 5_000}
-QUICK = {"proxy_flood": 5_000, "proxy_rr": 200}
+QUICK = {"proxy_flood": 20_000, "proxy_rr": 200}
 
 #: Rows for run.py's table, in its format.
 TABLE: list[tuple[str, tuple[str, str], Any, str, str]] = [
