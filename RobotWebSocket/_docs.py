@@ -140,6 +140,17 @@ parameters of URLs (``?token=``, ``?access_token=``, ``?api_key=``) are masked a
 logs the value a keyword returns: do not assign the return value of `Connect` when the
 URL carries a token.
 
+`Log Conversation` draws the last messages of one or more connections as a sequence
+diagram: a lane per side, an arrow per message in time order with its clock time and its
+time since the first, labelled with the message cut short or a JSONPath value. What the
+library did by itself (rule replies, heartbeats, keep-alives), ignored messages,
+undecodable frames and messages the history dropped are drawn in their own colour and
+dash and named on the arrow. A receiving keyword that fails logs the same picture of the
+messages it examined (at most 10, a few KB). The pictures are plain SVG, with no script:
+log.html reads offline and in CI artefact viewers.
+
+| `Log Conversation` | ${WS} | last=20 | label=$.type |
+
 websockets' own frame-by-frame trace, which shows every message unmasked, stays off
 even at ``--loglevel DEBUG``: the library's connections log to the Python logger
 ``RobotWebSocket.websockets``, set to INFO. Set that logger to DEBUG yourself to see it.
