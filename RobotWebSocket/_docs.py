@@ -318,6 +318,12 @@ apply to every client, present and future, so a scripted server is a few rules.
 A mock server is stopped when the suite that started it ends, by `Disconnect All` and
 by `Stop Mock Server`, which close its clients with 1001.
 
+`Get Connection Info` of a client shows its ``path`` and ``request_headers`` with
+credential values masked, as everywhere. To check a credential the client sent, use
+`Request Header Should Be`: it compares the value and logs only whether it matched.
+
+| `Request Header Should Be` | ${client} | Authorization | == | Bearer ${TOKEN} |
+
 = TLS =
 
 ``wss://`` certificates are verified against the system's CAs by default. Give a CA

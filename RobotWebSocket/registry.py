@@ -131,7 +131,7 @@ class MockClientEntry(ClientEntry):
         ws = self.connection.ws
         request = getattr(ws, "request", None)
         return {
-            "path": request.path if request is not None else None,
+            "path": mask_url(request.path) if request is not None else None,
             "request_headers": mask_headers(dict(request_headers(self.connection))),
             "subprotocol": ws.subprotocol if ws is not None else None,
         }

@@ -93,6 +93,12 @@ class Context:
                 "expression": "$.a",
                 "reply": "r",
             },
+            "request_header_should_be": lambda: {
+                "connection": c,
+                "name": "Host",
+                "assertion_operator": "contains",
+                "expected": "127",
+            },
             "request": lambda: {"connection": c, "message": "{}", "timeout": 0},
             "save_conversation": lambda: {"connection": c, "path": str(self.tmp / "c.har")},
             "send": lambda: {"connection": c, "message": "x", "timeout": 2},

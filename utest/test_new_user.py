@@ -76,3 +76,10 @@ def test_a_python_dictionary_sent_as_text_gets_a_hint(
     assert warnings and "is a Python dictionary, not JSON" in warnings[0], warnings
     lib.send(url, '{"op": "place"}')
     assert len(warnings) == 1
+
+
+def test_reply_given_without_its_name_is_said_so(lib: RobotWebSocket) -> None:
+    with pytest.raises(InvalidArgument, match=r"by name: write reply=\{\"op\": \"pong\"\}"):
+        lib.reply_to_messages("ws://x/y", "$.op", "==", "ping", '{"op": "pong"}')
+    with pytest.raises(InvalidArgument, match="needs the reply to send: write reply="):
+        lib.reply_to_messages("ws://x/y", "$.op", "==", "ping")

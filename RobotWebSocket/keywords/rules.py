@@ -78,8 +78,8 @@ class RuleKeywords(ContextAware):
         expression: str,
         assertion_operator: AssertionOperator | None = None,
         expected: Any = None,
-        *,
-        reply: Any,
+        *more: Any,
+        reply: Any = None,
         binary: bool = False,
         times: int | None = None,
     ) -> str:
@@ -99,9 +99,10 @@ class RuleKeywords(ContextAware):
         | =Argument= | =Meaning= |
         | ``connection`` | URL, alias or mock server name; it need not be open yet. |
         | ``expression``, ``assertion_operator``, ``expected`` | Which messages, as in `Receive`; any operator but ``validate`` and ``then``, which need Robot's evaluation and so cannot run on the event loop. |
-        | ``reply`` | Named only. Text, or a dictionary or list sent as JSON; on a protocol connection, a document. |
+        | ``reply`` | Required, and named only (``reply=...``). Text, or a dictionary or list sent as JSON; on a protocol connection, a document. |
         | ``binary`` | Send the reply as UTF-8 bytes in a binary frame. |
         | ``times`` | Reply at most this many times. Default: always. |
+        | ``more`` | Nothing: a fifth positional argument is taken for a ``reply`` written without its name, and fails saying to write ``reply=`` (likewise ``binary=`` and ``times=``). |
 
         Heartbeats that servers expect answered:
 
@@ -112,6 +113,14 @@ class RuleKeywords(ContextAware):
         | `Reply To Messages` | ${WS} | $.op | == | hello | reply=welcome | times=1 |
         | `Reply To Messages` | ${CSMS}/CP-1 | $[2] | == | Reset | reply=[3, "{{$[1]}}", {"status": "Accepted"}] |
         """
+        if more:
+            raise InvalidArgument(
+                f"Reply To Messages takes reply, binary and times by name: write "
+                f"reply={self._show(str(more[0]))[:60]} (got {len(more)} more positional "
+                "argument(s) after the expected value)."
+            )
+        if reply is None:
+            raise InvalidArgument("Reply To Messages needs the reply to send: write reply=...")
         query = Query.build(expression, assertion_operator, self._plain(expected))
         template = Template.compile(self._plain(reply))
         limit = None if times in (None, "", "None") else positive_int(times, "times")
