@@ -318,6 +318,10 @@ apply to every client, present and future, so a scripted server is a few rules.
 A mock server is stopped when the suite that started it ends, by `Disconnect All` and
 by `Stop Mock Server`, which close its clients with 1001.
 
+A server keeps its closed clients (their histories and conversations) up to 1000; past
+that, the oldest closed clients that `Wait For Client` already returned are forgotten, and
+their names with them.
+
 `Get Connection Info` of a client shows its ``path`` and ``request_headers`` with
 credential values masked, as everywhere. To check a credential the client sent, use
 `Request Header Should Be`: it compares the value and logs only whether it matched.

@@ -13,6 +13,7 @@ from .._client import Connection
 from ..arguments import positive_int, seconds
 from ..errors import InvalidArgument, ReceiveFailed
 from ..query import Query
+from ..registry import MockServerEntry
 from ..rules import Rule, RuleSet, Template
 from .base import ContextAware
 
@@ -154,8 +155,11 @@ class RuleKeywords(ContextAware):
         template = Template(Template.compile(self._plain(message)).text, [])
         rule = Rule("heartbeat", None, template, bool(binary), interval=every)
         rule_id = self._add_rule(connection, rule)
-        for conn in self._using(self._rules[connection]):
-            self._loop.wait(self._loop.call(conn.start_heartbeats, rule))
+        ruleset = self._rules[connection]
+        servers = [e.server for e in self._registry.entries() if isinstance(e, MockServerEntry)]
+        self._loop.wait(
+            self._loop.call(_start_heartbeat, rule, ruleset, self._using(ruleset), servers)
+        )
         return rule_id
 
     @keyword
@@ -221,3 +225,20 @@ class RuleKeywords(ContextAware):
         self._report_recorded(conn)
         self._log(f"Ping on '{conn.name}': pong after {rtt * 1000:.2f} ms.")
         return rtt
+
+
+def _start_heartbeat(
+    rule: Rule, ruleset: RuleSet, registered: list[Connection], servers: list[Any]
+) -> None:
+    """Start ``rule`` on every open connection ``ruleset`` applies to, in one loop step (on
+    the loop): the registered ones and every mock server's clients, also those the registry
+    has not adopted yet. A client that connects later starts its name's heartbeats itself;
+    one whose handshake ran while the rule was being added is in its server's list by now,
+    so no client misses the heartbeat."""
+    candidates = list(registered)
+    for server in servers:
+        with server.condition:
+            candidates.extend(server.clients)
+    for conn in candidates:
+        if ruleset in conn.rulesets and conn.is_open:
+            conn.start_heartbeats(rule)
