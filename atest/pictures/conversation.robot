@@ -3,8 +3,10 @@ Documentation       Log Conversation draws a conversation into log.html as a pic
 ...                 per side, an arrow per message in time order, labels, and marks for what
 ...                 the library did by itself, ignored messages and undecodable frames; a
 ...                 failing receiving keyword adds the picture of the window it examined.
+Library             RobotWebSocket    buffer_size=5    AS    Small
 Library             ../resources/Pictures.py
 Resource            ../resources/common.resource
+Suite Setup         Set Library Search Order    RobotWebSocket
 Test Setup          Forget Pictures
 Test Teardown       Disconnect All
 
@@ -95,6 +97,15 @@ Secrets Are Masked In The Picture
     Log Conversation    ${WS}/echo?token=${token}
     ${picture}=    Last Picture
     Should Not Contain    ${picture}[markup]    ${token}
+
+Messages The History Dropped Are One Note
+    Small.Connect    ${WS}/push?count=8
+    Small.Get Message Count    ${WS}/push?count=8    ==    5
+    Small.Log Conversation    ${WS}/push?count=8
+    ${picture}=    Last Picture
+    Should Be Equal    ${picture}[kinds]    ${{["dropped"] + ["received"] * 5}}
+    Should Contain    ${picture}[labels][0]    3 older message(s) were dropped
+    [Teardown]    Small.Disconnect All
 
 
 *** Keywords ***
