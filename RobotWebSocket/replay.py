@@ -108,7 +108,12 @@ def compile_ignores(ignore: Any) -> list[Any]:
     """``ignore`` (a JSONPath or a list of them) compiled; fails at once on a bad one."""
     if ignore in (None, "", []):
         return []
-    paths = [ignore] if isinstance(ignore, str) else list(ignore)
+    if isinstance(ignore, str):
+        paths = [ignore]
+    elif isinstance(ignore, (list, tuple)):
+        paths = list(ignore)
+    else:
+        raise InvalidArgument(f"'ignore' takes a JSONPath or a list of them, got {ignore!r:.80}.")
     compiled = []
     for path in paths:
         if not isinstance(path, str) or not path.startswith("$"):

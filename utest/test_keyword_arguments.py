@@ -48,6 +48,7 @@ KEYWORDS = {
 }
 
 _names = (f"fuzz{n}" for n in itertools.count())
+CHROME_HAR = Path(__file__).resolve().parents[1] / "atest" / "resources" / "har" / "chrome_echo.har"
 
 
 class Context:
@@ -67,9 +68,25 @@ class Context:
         self.lib.start_mock_server(alias=alias)
         return alias
 
+    def fresh_proxy(self) -> str:
+        alias = next(_names)
+        self.lib.start_proxy(self.url, alias=alias)
+        return alias
+
     def base(self, keyword: str) -> dict[str, Any]:
         c = self.conn
         table: dict[str, Callable[[], dict[str, Any]]] = {
+            "add_fault": lambda: {"connection": "fuzz-proxy", "action": "drop"},
+            "pause_proxy": lambda: {"connection": "fuzz-proxy"},
+            "replay_conversation": lambda: {
+                "path": str(CHROME_HAR),
+                "connection": self.fresh_connection(),
+                "ignore": "$.ts",
+                "timeout": 2,
+            },
+            "resume_proxy": lambda: {"connection": "fuzz-proxy"},
+            "start_proxy": lambda: {"upstream": self.url, "alias": next(_names)},
+            "stop_proxy": lambda: {"proxy": self.fresh_proxy()},
             "clear_messages": lambda: {"connection": c},
             "connect": lambda: {"url": self.url, "alias": next(_names), "timeout": 2},
             "disconnect": lambda: {"connection": self.fresh_connection()},
@@ -130,6 +147,7 @@ def context(server: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[C
     lib = RobotWebSocket(timeout=2)
     try:
         lib.start_mock_server(alias="fuzz-mock")
+        lib.start_proxy(server.url("/echo"), alias="fuzz-proxy")
         yield Context(lib, server.url("/echo"), tmp)
     finally:
         lib.close()
