@@ -20,9 +20,9 @@ MessagePack, Negotiation Skipped    skip,msgpack    messagepack
 SignalR Client Invokes, Is Invoked And Answers A Client Result
     [Documentation]    The hub answers Hello, notifies, asks GetAnswer; pings both ways.
     [Arguments]    ${options}    ${format}
+    Skip Negotiation Before Websockets 16    ${options}
     ${url}=    Start Mock Server    alias=hub    protocol=signalr    init=${TIMING}
-    ${hub}=    Replace String    ${url}/chat    ws://    http://
-    ${client}=    Start Official Client    signalr    ${hub}    ${options}    stay=2.5s
+    ${client}=    Start Official Client    signalr    ${{$url.replace("ws://", "http://")}}/chat    ${options}    stay=2.5s
     Wait For Client    hub
     Mock Hub Answers Hello, Notifies And Asks    ${client}
     ${info}=    Get Connection Info    hub#1
@@ -46,3 +46,11 @@ Mock Hub Answers Hello, Notifies And Asks
     Send    hub    {"target": "Notify", "arguments": ["news", 1]}
     ${answer}=    Request    hub#1    {"target": "GetAnswer", "arguments": ["why"]}    $.result
     Should Be Equal    ${answer}    answer to why
+
+Skip Negotiation Before Websockets 16
+    [Documentation]    The mock server answers the negotiate POST through websockets 16's
+    ...    request hook; websockets 15 reads GET requests only.
+    [Arguments]    ${options}
+    ${major}=    Evaluate    int(__import__("websockets").version.version.split(".")[0])
+    Skip If    "negotiate" in "${options}" and ${major} < 16
+    ...    The mock server answers the negotiate POST with websockets 16 or newer.
