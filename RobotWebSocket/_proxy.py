@@ -111,7 +111,7 @@ class Proxy:
         self.pairs: list[Pair] = []
         self.returned = self.adopted = self.rejected = 0
         #: The status of the last refusal passed on to a client, and why.
-        self.reject: int | None = None
+        self.refused_status: int | None = None
         self.refusals: list[str] = []
         self.stopped = self.finished = False
         self._numbered = 0
@@ -192,7 +192,7 @@ class Proxy:
 
     def _refuse(self, ws: ServerConnection, status: int, text: str) -> Response:
         self.rejected += 1
-        self.reject = status
+        self.refused_status = status
         self.refusals.append(f"HTTP {status}: {text.strip()[:200]}")
         try:
             phrase: Any = http.HTTPStatus(status)

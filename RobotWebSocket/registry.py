@@ -50,7 +50,7 @@ from ._client import Connection
 from ._proxy import Proxy
 from ._server import MockServer, request_headers
 from .errors import ConnectionNotFound
-from .masking import mask_headers, mask_url
+from .masking import mask_headers, mask_nested, mask_url
 from .rules import RuleSet
 
 
@@ -139,11 +139,15 @@ class MockClientEntry(ClientEntry):
         assert self.connection is not None
         ws = self.connection.ws
         request = getattr(ws, "request", None)
+        codec = self.connection.codec
         info = {
             "path": mask_url(request.path) if request is not None else None,
             "request_headers": mask_headers(dict(request_headers(self.connection))),
             "subprotocol": ws.subprotocol if ws is not None else None,
         }
+        if codec is not None:
+            # What the client sent in its handshake: its credentials are masked.
+            info["session"] = mask_nested(codec.session)
         mismatches = getattr(self.connection, "replay_mismatches", None)
         if mismatches is not None:
             info["replay_mismatches"] = mismatches
