@@ -56,12 +56,22 @@ class Context:
 
     def __init__(self, lib: RobotWebSocket, url: str, tmp: Path) -> None:
         self.lib, self.url, self.tmp = lib, url, tmp
+        self.mock_url = ""
         self.conn = lib.connect(url, alias="fuzz-main")
         lib.send(self.conn, '{"a": 1}')
         lib.receive(self.conn)
 
     def fresh_connection(self) -> str:
         return self.lib.connect(self.url, alias=next(_names))
+
+    def waiting_client(self) -> str:
+        self.lib.connect(self.mock_url, alias=next(_names))
+        return "fuzz-mock"
+
+    def closed_connection(self) -> str:
+        name = self.fresh_connection()
+        self.lib.disconnect(name)
+        return name
 
     def fresh_server(self) -> str:
         alias = next(_names)
@@ -132,8 +142,10 @@ class Context:
             },
             "start_mock_server": lambda: {"alias": next(_names)},
             "stop_mock_server": lambda: {"server": self.fresh_server()},
-            "wait_for_client": lambda: {"server": "fuzz-mock", "timeout": 0},
-            "wait_until_closed": lambda: {"connection": c, "timeout": 0},
+            # A client waiting to be returned, and a closed connection: a valid call returns
+            # at once, so a junk timeout that is valid (1.5, True) costs no wait.
+            "wait_for_client": lambda: {"server": self.waiting_client(), "timeout": 0},
+            "wait_until_closed": lambda: {"connection": self.closed_connection(), "timeout": 0},
         }
         return table[keyword]()
 
@@ -146,9 +158,11 @@ def context(server: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[C
     os.chdir(tmp)
     lib = RobotWebSocket(timeout=2)
     try:
-        lib.start_mock_server(alias="fuzz-mock")
+        mock_url = lib.start_mock_server(alias="fuzz-mock")
         lib.start_proxy(server.url("/echo"), alias="fuzz-proxy")
-        yield Context(lib, server.url("/echo"), tmp)
+        context = Context(lib, server.url("/echo"), tmp)
+        context.mock_url = mock_url
+        yield context
     finally:
         lib.close()
         os.chdir(here)
