@@ -1,5 +1,7 @@
 *** Settings ***
-Documentation       A mock GraphQL over WebSocket server against the graphql-ws 6 client (on ws).
+Documentation       A mock GraphQL over WebSocket server against the graphql-ws 6 client (on ws),
+...                 and a mock legacy ``graphql-ws`` server against Apollo's
+...                 subscriptions-transport-ws 0.11 client.
 Resource            protocol_clients.resource
 Test Teardown       Stop Clients And Servers
 
@@ -24,6 +26,26 @@ Graphql-ws Client Subscribes And Gets Results, Pings Answered
     No Keep-Alive Should Be In The History    gql#1
     Get Message Count    gql#1    ==    1
 
+Legacy Client Subscribes And Gets Data, Kept Alive By Ka
+    ${url}=    Start Mock Server    alias=legacy    protocol=graphql-ws    init={"server": "mock"}
+    # The client drops a server that sends no ka for 11 s; the mock sends one every 10 s.
+    ${client}=    Start Official Client    graphql-legacy    ${url}/graphql    11000    stay=11.5s
+    Wait For Client    legacy
+    Client Line Should Have    ${client}    connected    payload    ${{{"server": "mock"}}}
+    Mock Answers The Legacy Start With Two Data And Complete
+    Wait For Client Line    ${client}    complete
+    # Past the mock's 10 s keep-alive interval: its second ka keeps the client connected.
+    Sleep    10.5s
+    ${info}=    Get Connection Info    legacy#1
+    Should Be Equal    ${info}[subprotocol]    graphql-ws
+    Should Be Equal    ${info}[session]    ${{{"token": "***", "user": "robot"}}}
+    Should Be Equal    ${info}[state]    open
+    Client Should Have Stayed Up    ${client}    $done["kas"] >= 2 and not $done["disconnected"]
+    Legacy Client Should Have Got Two Results And No Error    ${client}
+    Get Message Count    legacy#1    $[?(@.type == "ka")]    ==    0
+    Get Message Count    legacy#1    $[?(@.type == "connection_init")]    ==    0
+    Get Message Count    legacy#1    $[?(@.type == "start")]    ==    1
+
 
 *** Keywords ***
 No Keep-Alive Should Be In The History
@@ -39,3 +61,23 @@ Mock Sends Two Results And Completes
     Send    gql#1    {"id": "${id}", "type": "next", "payload": {"data": {"greetings": "hi 1"}}}
     Send    gql#1    {"id": "${id}", "type": "next", "payload": {"data": {"greetings": "hi 2"}}}
     Send    gql#1    {"id": "${id}", "type": "complete"}
+
+Mock Answers The Legacy Start With Two Data And Complete
+    [Documentation]    Reads the legacy client's ``start`` and answers it with two ``data``.
+    ${id}=    Receive    legacy#1    $[?(@.type == "start")].id
+    Receive    legacy#1    $.payload.query    ==    subscription Greetings($n: Int) { greetings(n: $n) }
+    Receive    legacy#1    $.payload.variables    ==    ${{{"n": 2}}}
+    Send    legacy#1    {"id": "${id}", "type": "data", "payload": {"data": {"greetings": "hi 1"}}}
+    Send    legacy#1    {"id": "${id}", "type": "data", "payload": {"data": {"greetings": "hi 2"}}}
+    Send    legacy#1    {"id": "${id}", "type": "complete"}
+
+Legacy Client Should Have Got Two Results And No Error
+    [Documentation]    ``client`` printed the two results in order, and no error.
+    [Arguments]    ${client}
+    ${results}=    Get Client Lines    ${client}    data
+    Length Should Be    ${results}    2
+    Should Be Equal    ${results}[0][result]    ${{{"data": {"greetings": "hi 1"}}}}
+    Should Be Equal    ${results}[1][result]    ${{{"data": {"greetings": "hi 2"}}}}
+    ${errors}=    Get Client Lines    ${client}    error
+    ${socket_errors}=    Get Client Lines    ${client}    socket-error
+    Should Be Empty    ${{ $errors + $socket_errors }}
