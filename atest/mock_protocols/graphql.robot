@@ -26,21 +26,20 @@ Graphql-ws Client Subscribes And Gets Results, Pings Answered
     No Keep-Alive Should Be In The History    gql#1
     Get Message Count    gql#1    ==    1
 
-Legacy Client Subscribes And Gets Data, Kept Alive By Ka
+Legacy Client Subscribes And Gets Data, And The Ka Keep-Alive
     ${url}=    Start Mock Server    alias=legacy    protocol=graphql-ws    init={"server": "mock"}
-    # The client drops a server that sends no ka for 11 s; the mock sends one every 10 s.
-    ${client}=    Start Official Client    graphql-legacy    ${url}/graphql    11000    stay=11.5s
+    # The mock sends a ka at once after the ack, then every 10 s (the repeat is in the
+    # codec's unit tests, utest/test_codec_roles.py): the client counts what it gets.
+    ${client}=    Start Official Client    graphql-legacy    ${url}/graphql    11000    stay=1.5s
     Wait For Client    legacy
     Client Line Should Have    ${client}    connected    payload    ${{{"server": "mock"}}}
     Mock Answers The Legacy Start With Two Data And Complete
     Wait For Client Line    ${client}    complete
-    # Past the mock's 10 s keep-alive interval: its second ka keeps the client connected.
-    Sleep    10.5s
     ${info}=    Get Connection Info    legacy#1
     Should Be Equal    ${info}[subprotocol]    graphql-ws
     Should Be Equal    ${info}[session]    ${{{"token": "***", "user": "robot"}}}
     Should Be Equal    ${info}[state]    open
-    Client Should Have Stayed Up    ${client}    $done["kas"] >= 2 and not $done["disconnected"]
+    Client Should Have Stayed Up    ${client}    $done["kas"] >= 1 and not $done["disconnected"]
     Legacy Client Should Have Got Two Results And No Error    ${client}
     Get Message Count    legacy#1    $[?(@.type == "ka")]    ==    0
     Get Message Count    legacy#1    $[?(@.type == "connection_init")]    ==    0
