@@ -71,6 +71,7 @@ class MockServer:
         max_size: int | None = 1048576,
         close_timeout: float = 5.0,
         owner: str | None = None,
+        binary: Any = None,
     ) -> None:
         self.alias = alias
         self.ruleset_for = ruleset_for
@@ -82,6 +83,9 @@ class MockServer:
         self.ssl_context = ssl_context
         self.max_size = max_size
         self.close_timeout = close_timeout
+        #: The binary format its clients' binary frames are decoded with (formats hold no
+        #: per-connection state, so the clients share it).
+        self.binary = binary
         #: The suite that started the server; it is stopped when that suite ends.
         self.owner = owner
         self.url = ""
@@ -128,6 +132,7 @@ class MockServer:
             alias=None,
             history=History(self.buffer_size, self.buffer_bytes),
             display_url="",
+            binary=self.binary,
         )
         return _ServerSide(*args, owner=owner, **kwargs)
 

@@ -15,6 +15,7 @@ from robot.api.deco import keyword
 
 from .._server import MockServer
 from ..arguments import (
+    binary_format_for,
     check_close_code,
     check_close_reason,
     check_path,
@@ -43,6 +44,9 @@ class MockKeywords(ContextAware):
         keyfile: str | None = None,
         reject: int | None = None,
         max_size: int | None = 1048576,
+        binary_format: str | None = None,
+        proto: str | None = None,
+        proto_message: str | None = None,
     ) -> str:
         """Starts a WebSocket server inside the test and returns its URL.
 
@@ -63,6 +67,8 @@ class MockKeywords(ContextAware):
         | ``certfile``, ``keyfile`` | Certificate chain and private key (PEM) to serve ``wss://``. |
         | ``reject`` | An HTTP status (``401``, ``403``...) that refuses every upgrade. |
         | ``max_size`` | Largest incoming message in bytes; a larger one closes that client with 1009. |
+        | ``binary_format`` | ``msgpack``, ``cbor`` or ``protobuf``: the clients' binary frames are decoded into documents, and a dictionary or list given to `Send` is encoded as one binary frame; see `Binary documents`. |
+        | ``proto``, ``proto_message`` | With ``binary_format=protobuf``: the ``.proto`` file or descriptor set, and the full name of the message type. |
 
         The server is stopped when the suite that started it ends, and by
         `Disconnect All` and `Stop Mock Server`.
@@ -72,6 +78,7 @@ class MockKeywords(ContextAware):
         | `Start Mock Server` | alias=shop | subprotocols=${{["chat.v2", "chat.v1"]}} | |
         | `Start Mock Server` | certfile=${CERT} | keyfile=${KEY} | |
         | `Start Mock Server` | alias=locked | reject=401 | |
+        | `Start Mock Server` | alias=feed | binary_format=protobuf | proto=${CURDIR}/feed.proto | proto_message=feed.Trade |
         """
         name = str(alias or "")
         if not name:
@@ -93,6 +100,7 @@ class MockKeywords(ContextAware):
         status = None if reject in (None, "") else self._reject_status(reject)
         context = self._server_ssl(certfile, keyfile)
         size_limit = optional_positive_int(max_size, "max_size")
+        binary = binary_format_for(binary_format, proto, proto_message)
         listen_port = check_port(port)
         if not isinstance(host, str) or not host or len(host) > 253:
             raise InvalidArgument(
@@ -109,6 +117,7 @@ class MockKeywords(ContextAware):
             max_size=size_limit,
             close_timeout=self._timeout,
             owner=self.context.suite_id(),
+            binary=binary,
         )
         try:
             url = self._loop.run(server.start(host, listen_port))
@@ -122,6 +131,7 @@ class MockKeywords(ContextAware):
             f"Mock server '{name}' listening at {url}"
             + (f", subprotocols {', '.join(server.subprotocols)}" if server.subprotocols else "")
             + (f", rejecting every upgrade with HTTP {status}" if status else "")
+            + (f", binary format {binary.name}" if binary is not None else "")
             + "."
         )
         return url

@@ -21,6 +21,7 @@ _TABLE: dict[str, tuple[str, str]] = {
     "ocpp1.6": ("ocpp", "Ocpp16"),
     "ocpp2.0.1": ("ocpp", "Ocpp201"),
     "ocpp2.1": ("ocpp", "Ocpp21"),
+    "signalr": ("signalr", "SignalR"),
 }
 
 NAMES = tuple(_TABLE)
