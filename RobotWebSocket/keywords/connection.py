@@ -67,7 +67,7 @@ class ConnectionKeywords(ContextAware):
         kept in the connection's history, also while the test does other things.
 
         | =Argument= | =Meaning= |
-        | ``url`` | ``ws://`` or ``wss://`` URL. |
+        | ``url`` | ``ws://`` or ``wss://`` URL (``http(s)://`` for Socket.IO and for a SignalR hub, which is negotiated first). |
         | ``headers`` | Dictionary of headers for the HTTP upgrade request. Values may be Robot ``Secret`` values; credential headers are masked in the log. |
         | ``alias`` | Name for the connection, to open the same URL more than once. |
         | ``timeout`` | Limit for TCP connect, TLS and the upgrade. Default: the library's ``connect_timeout``. |
@@ -79,8 +79,11 @@ class ConnectionKeywords(ContextAware):
         | ``compression`` | Offer permessage-deflate. |
         | ``max_size`` | Largest incoming message in bytes; a larger one closes the connection with 1009. |
         | ``ping_interval`` | Keepalive ping period; ``0`` or ``None`` turns pings off. |
-        | ``protocol`` | Speak a protocol's session layer: ``socketio``, ``graphql-transport-ws``, ``graphql-ws``, ``stomp``, ``mqtt``, ``ocpp1.6``, ``ocpp2.0.1`` or ``ocpp2.1``; see `Protocols`. |
-        | ``init`` | The protocol's session parameters (Socket.IO ``auth``, GraphQL ``connection_init`` payload, STOMP CONNECT headers, MQTT ``client_id``/``username``/``password``/``keepalive``/``clean_session``). Values under credential names (``password``, ``passcode``, ``token``, ``auth``, ...) and Robot ``Secret`` values are masked in the log, as header values are. |
+        | ``protocol`` | Speak a protocol's session layer: ``socketio``, ``graphql-transport-ws``, ``graphql-ws``, ``stomp``, ``mqtt``, ``ocpp1.6``, ``ocpp2.0.1``, ``ocpp2.1`` or ``signalr``; see `Protocols` and `SignalR`. |
+        | ``init`` | The protocol's session parameters (Socket.IO ``auth``, GraphQL ``connection_init`` payload, STOMP CONNECT headers, MQTT ``client_id``/``username``/``password``/``keepalive``/``clean_session``, SignalR ``keepAliveIntervalInMilliseconds``/``serverTimeoutInMilliseconds``). Values under credential names (``password``, ``passcode``, ``token``, ``auth``, ...) and Robot ``Secret`` values are masked in the log, as header values are. |
+        | ``binary_format`` | ``msgpack``, ``cbor`` or ``protobuf``: binary frames received become documents, and a dictionary or list given to `Send` is encoded as one binary frame; see `Binary documents`. With ``protocol=signalr``, ``msgpack`` selects the MessagePack hub protocol. |
+        | ``proto`` | With ``binary_format=protobuf``: a ``.proto`` file (compiled here, with the imports beside it) or a descriptor set. Without it, frames are decoded like ``protoc --decode_raw``. |
+        | ``proto_message`` | The full name of the Protocol Buffers type of received frames and sent dictionaries (``feed.Trade``); a sent dictionary names another with ``@type``. |
 
         With ``protocol``, `Connect` returns once the session is up, and a refusal fails
         it at once with the server's own words.
@@ -103,6 +106,8 @@ class ConnectionKeywords(ContextAware):
         | `Connect` | ws://localhost:8765/chat | alias=alice |
         | `Connect` | ws://localhost:8765/chat | alias=bob | subprotocols=${{["chat.v2"]}} |
         | `Connect` | wss://localhost:8443/ws | verify=False |
+        | `Connect` | ws://localhost:8765/feed | binary_format=msgpack |
+        | `Connect` | https://localhost:5001/chathub | protocol=signalr | headers=${auth} |
         """
         binary = self._binary_format(binary_format, proto, proto_message, protocol)
         codec = self._codec(protocol, init, max_size, binary_format)

@@ -104,6 +104,9 @@ class SendingKeywords(ContextAware):
 
         On a connection opened with ``protocol`` (see `Protocols`), ``message`` is a
         document (a dictionary or list, or JSON text of one) that the protocol encodes.
+        On a connection opened with ``binary_format`` (see `Binary documents`), a dictionary
+        or list is encoded in that format and sent as one binary frame; text and bytes are
+        sent as they are, and ``raw=True`` sends a dictionary as JSON text.
 
         When ``connection`` is a URL that was never opened, or a URL or alias that
         `Disconnect` closed, `Send` opens it first (an alias on its URL) and uses

@@ -202,5 +202,6 @@ Encoding Failure Fails Send
 
 *** Keywords ***
 Start Feed
+    [Documentation]    Starts the binary feed server and publishes its URL as ``${FEED}``.
     ${url}=    Start Binary Feed
-    Set Suite Variable    ${FEED}    ${url}
+    Set Suite Variable    ${FEED}    ${url}    # robocop: off=VAR05

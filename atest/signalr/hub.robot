@@ -47,7 +47,7 @@ Send Invokes And Every Client Receives The Server's Invocation
     Send    ann    {"target": "Broadcast", "arguments": ["hi", {"n": 1}]}
     ${ann}=    Receive    ann    $[?(@.target == "Receive")]
     Should Be Equal    ${ann}    ${{{"type": 1, "target": "Receive", "arguments": ["hi", {"n": 1}]}}}
-    ${bob}=    Receive    bob    $.arguments[1].n    ==    1
+    Receive    bob    $.arguments[1].n    ==    1
     Should Not Receive    ann    $.type    ==    3    within=0.2s
 
 Pings Keep The Connection Through A Long Sleep And Stay Out Of The History
@@ -95,7 +95,7 @@ One Redirect Is Followed With Its Access Token
     Request    azure    {"target": "Stats", "arguments": []}    $.result.authorization    ==
     ...    Bearer redirected
 
-Headers TLS Options And Client Certificates Go To Negotiate And Upgrade
+Headers TLS Options And Client Certificates Go To Negotiate And Upgrade    # robocop: off=LEN04
     &{auth}=    Create Dictionary    Authorization=Bearer ${TOKEN}
     Connect    ${SECURE_HUB}    protocol=signalr    headers=${auth}    ca_file=${CA}
     ...    client_cert=${CLIENT_CERT}    client_key=${CLIENT_KEY}
@@ -131,16 +131,20 @@ Negotiate Honours The Timeout
 
 *** Keywords ***
 Start Hubs
+    [Documentation]    Starts the plain hub (pings every 0.3 s, drops a client silent for 3 s)
+    ...    and the https one that requires a client certificate and the bearer ``${TOKEN}``.
+    [Documentation]    Starts the plain hub (pings every 0.3 s, drops a client silent for 3 s)
+    ...    and the https one that requires a client certificate and the bearer ``${TOKEN}``.
     ${port}=    Start Signalr Hub    keep_alive=0.3    client_timeout=3
-    Set Suite Variable    ${HUB_PORT}    ${port}
-    Set Suite Variable    ${HUB}    http://127.0.0.1:${port}/hub
-    Set Suite Variable    ${HUB_WS}    ws://127.0.0.1:${port}/hub
+    Set Suite Variable    ${HUB_PORT}    ${port}    # robocop: off=VAR05
+    Set Suite Variable    ${HUB}    http://127.0.0.1:${port}/hub    # robocop: off=VAR05
+    Set Suite Variable    ${HUB_WS}    ws://127.0.0.1:${port}/hub    # robocop: off=VAR05
     ${tls}=    Create Certificates
     ${secure}=    Start Signalr Hub    token=${TOKEN}    cert=${tls}[cert]    key=${tls}[key]
     ...    ca=${tls}[ca]    name=secure-hub
-    Set Suite Variable    ${SECURE_HUB}    https://127.0.0.1:${secure}/hub
+    Set Suite Variable    ${SECURE_HUB}    https://127.0.0.1:${secure}/hub    # robocop: off=VAR05
 
-Hub Conversation
+Hub Conversation    # robocop: off=LEN03
     [Documentation]    Results, errors, a void method, a stream, and a client result, on a
     ...    connection to ``url`` in ``binary_format``.
     [Arguments]    ${url}    ${format}

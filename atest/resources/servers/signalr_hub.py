@@ -88,7 +88,10 @@ class Hub:
             return await respond(
                 send,
                 200,
-                {"url": f"{scope['scheme']}://{host}/hub", "accessToken": self.token or "redirected"},
+                {
+                    "url": f"{scope['scheme']}://{host}/hub",
+                    "accessToken": self.token or "redirected",
+                },
             )
         if path != "/hub/negotiate":
             return await respond(send, 404, {"error": "not found"})
