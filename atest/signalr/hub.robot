@@ -133,8 +133,6 @@ Negotiate Honours The Timeout
 Start Hubs
     [Documentation]    Starts the plain hub (pings every 0.3 s, drops a client silent for 3 s)
     ...    and the https one that requires a client certificate and the bearer ``${TOKEN}``.
-    [Documentation]    Starts the plain hub (pings every 0.3 s, drops a client silent for 3 s)
-    ...    and the https one that requires a client certificate and the bearer ``${TOKEN}``.
     ${port}=    Start Signalr Hub    keep_alive=0.3    client_timeout=3
     Set Suite Variable    ${HUB_PORT}    ${port}    # robocop: off=VAR05
     Set Suite Variable    ${HUB}    http://127.0.0.1:${port}/hub    # robocop: off=VAR05
