@@ -7,6 +7,7 @@ keywords reach them through it, as any other name.
 from __future__ import annotations
 
 import http
+import json
 import ssl
 from datetime import timedelta
 from typing import Any
@@ -29,6 +30,7 @@ from ..assertions import EVALUATING, check, describe, to_operator
 from ..deadline import Deadline
 from ..errors import ConnectionFailed, InvalidArgument, WebSocketError
 from ..masking import is_secret, is_sensitive
+from ..protocols import ProtocolError, codec_class
 from ..registry import MockServerEntry, close_entries
 from .base import STOP_LIMIT, ContextAware
 
@@ -47,6 +49,8 @@ class MockKeywords(ContextAware):
         keyfile: str | None = None,
         reject: int | None = None,
         max_size: int | None = 1048576,
+        protocol: str | None = None,
+        init: Any = None,
         binary_format: str | None = None,
         proto: str | None = None,
         proto_message: str | None = None,
@@ -70,8 +74,18 @@ class MockKeywords(ContextAware):
         | ``certfile``, ``keyfile`` | Certificate chain and private key (PEM) to serve ``wss://``. |
         | ``reject`` | An HTTP status (``401``, ``403``...) that refuses every upgrade. |
         | ``max_size`` | Largest incoming message in bytes; a larger one closes that client with 1009. |
+        | ``protocol`` | Do the server's side of a protocol for every client: ``socketio``, ``graphql-transport-ws``, ``graphql-ws``, ``stomp``, ``mqtt``, ``ocpp1.6``, ``ocpp2.0.1``, ``ocpp2.1`` or ``signalr``; see `Mock servers that speak a protocol`. |
+        | ``init`` | What the server puts in its own side of the handshake (a dictionary, or JSON text of one): Socket.IO's open packet fields (``pingInterval``, ``pingTimeout`` in ms...), the GraphQL ``connection_ack`` payload, STOMP ``CONNECTED`` headers (``heart-beat``...), MQTT ``code`` and ``session_present`` of ``CONNACK``, SignalR ``keep_alive`` and ``timeout`` in seconds. OCPP takes none. |
         | ``binary_format`` | ``msgpack``, ``cbor`` or ``protobuf``: the clients' binary frames are decoded into documents, and a dictionary or list given to `Send` is encoded as one binary frame; see `Binary documents`. |
         | ``proto``, ``proto_message`` | With ``binary_format=protobuf``: the ``.proto`` file or descriptor set, and the full name of the message type. |
+
+        With ``protocol``, the server answers each client's handshake and keep-alives
+        itself, its clients' histories hold documents (Socket.IO events, STOMP frames,
+        MQTT packets, OCPP arrays, SignalR hub messages), `Send` and `Request` take
+        documents, and ``Get Connection Info`` has the client's ``session`` (credentials
+        masked). The protocol's subprotocol is selected when the client offers it (unless
+        ``subprotocols`` is given); OCPP refuses a client that does not offer its version,
+        and Socket.IO a polling request, with HTTP 400.
 
         The server is stopped when the suite that started it ends, and by
         `Disconnect All` and `Stop Mock Server`.
@@ -81,6 +95,8 @@ class MockKeywords(ContextAware):
         | `Start Mock Server` | alias=shop | subprotocols=${{["chat.v2", "chat.v1"]}} | |
         | `Start Mock Server` | certfile=${CERT} | keyfile=${KEY} | |
         | `Start Mock Server` | alias=locked | reject=401 | |
+        | `Start Mock Server` | alias=csms | protocol=ocpp1.6 | |
+        | `Start Mock Server` | alias=sio | protocol=socketio | init={"pingInterval": 1000, "pingTimeout": 2000} |
         | `Start Mock Server` | alias=feed | binary_format=protobuf | proto=${CURDIR}/feed.proto | proto_message=feed.Trade |
         """
         name = str(alias or "")
@@ -103,7 +119,8 @@ class MockKeywords(ContextAware):
         status = None if reject in (None, "") else self._reject_status(reject)
         context = self._server_ssl(certfile, keyfile)
         size_limit = optional_positive_int(max_size, "max_size")
-        binary = binary_format_for(binary_format, proto, proto_message)
+        role, server_init = self._protocol(protocol, init, size_limit)
+        binary = binary_format_for(binary_format, proto, proto_message, protocol)
         listen_port = check_port(port)
         if not isinstance(host, str) or not host or len(host) > 253:
             raise InvalidArgument(
@@ -120,6 +137,8 @@ class MockKeywords(ContextAware):
             max_size=size_limit,
             close_timeout=self._timeout,
             owner=self.context.suite_id(),
+            codec_class=role,
+            init=server_init,
             binary=binary,
         )
         try:
@@ -132,12 +151,33 @@ class MockKeywords(ContextAware):
         self._registry.add(MockServerEntry(server))
         self._log(
             f"Mock server '{name}' listening at {url}"
+            + (f", speaking {role.name}" if role is not None else "")
             + (f", subprotocols {', '.join(server.subprotocols)}" if server.subprotocols else "")
             + (f", rejecting every upgrade with HTTP {status}" if status else "")
             + (f", binary format {binary.name}" if binary is not None else "")
             + "."
         )
         return url
+
+    def _protocol(self, protocol: Any, init: Any, max_size: int | None) -> tuple[Any, Any]:
+        """The codec class of ``protocol`` (``None`` without one) and the server's ``init``,
+        checked by building one server codec now, so that a bad one fails the keyword."""
+        if protocol in (None, ""):
+            if init not in (None, ""):
+                raise InvalidArgument("Argument 'init' needs 'protocol'.")
+            return None, None
+        value = self.context.plain(init, nested=True)
+        if isinstance(value, str) and value.strip()[:1] in ("{", "["):
+            try:
+                value = json.loads(value)
+            except ValueError as error:
+                raise InvalidArgument(f"Argument 'init' is not valid JSON: {error}.") from error
+        try:
+            cls = codec_class(str(protocol))
+            cls(value, max_size=max_size, server=True)
+        except ProtocolError as error:
+            raise InvalidArgument(f"Cannot serve protocol {protocol!r}: {error}.") from error
+        return cls, value
 
     @staticmethod
     def _reject_status(reject: Any) -> int:
@@ -197,7 +237,7 @@ class MockKeywords(ContextAware):
                         f"No new client connected to mock server '{mock.alias}' ({mock.url}) "
                         f"within {deadline.timeout:g} s (timed out)"
                         + (
-                            f"; {mock.rejected} upgrade(s) were rejected with HTTP {mock.reject}"
+                            f"; {mock.rejected} upgrade(s) were rejected with HTTP {mock.refused_status}"
                             if mock.rejected
                             else ""
                         )
