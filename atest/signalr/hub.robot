@@ -128,6 +128,21 @@ Negotiate Honours The Timeout
     Run Keyword And Expect Error    *timed out*
     ...    Connect    ${{$HANG.replace("ws://", "http://")}}/hub    protocol=signalr    timeout=0.5s
 
+A Mock SignalR Hub Negotiates And Speaks Both Protocols
+    [Documentation]    The library's own hub role (``Start Mock Server protocol=signalr``).
+    ${server}=    Start Mock Server    alias=mockhub    protocol=signalr
+    FOR    ${format}    IN    json    msgpack
+        ${binary}=    Set Variable    ${{None if $format == "json" else "msgpack"}}
+        Connect    ${server.replace("ws://", "http://")}/chat    protocol=signalr    alias=${format}
+        ...    binary_format=${binary}
+        ${client}=    Wait For Client    mockhub
+        Send    ${format}    {"target": "Hello", "arguments": ["${format}"]}
+        Receive    ${client}    $.arguments[0]    ==    ${format}
+        Send    ${client}    {"target": "Notify", "arguments": [42]}
+        Receive    ${format}    $[?(@.target == "Notify")].arguments[0]    ==    42
+    END
+    [Teardown]    Run Keywords    Disconnect All    AND    Stop Mock Server    mockhub
+
 
 *** Keywords ***
 Start Hubs
