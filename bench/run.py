@@ -42,6 +42,7 @@ from websockets.sync.client import connect as sync_connect  # noqa: E402
 from RobotWebSocket import RobotWebSocket, __version__  # noqa: E402
 
 sys.path.insert(0, str(HERE))
+import binary  # noqa: E402
 import features  # noqa: E402
 import mock_protocols  # noqa: E402
 import proxy as proxy_rows  # noqa: E402
@@ -58,6 +59,7 @@ FULL = {
     **features.FULL,
     **mock_protocols.FULL,
     **proxy_rows.FULL,
+    **binary.FULL,
 }
 QUICK = {
     "ingest": 20_000,
@@ -71,6 +73,7 @@ QUICK = {
     **features.QUICK,
     **mock_protocols.QUICK,
     **proxy_rows.QUICK,
+    **binary.QUICK,
 }
 
 
@@ -318,7 +321,7 @@ TABLE: list[tuple[str, tuple[str, str], Any, str, str]] = [
     ),
     ("  output.xml bytes per message", ("robot", "output_xml_bytes_per_message"), 1.0, "B", "(reported)"),
 ]  # fmt: skip
-TABLE += features.TABLE + mock_protocols.TABLE + proxy_rows.TABLE
+TABLE += features.TABLE + mock_protocols.TABLE + proxy_rows.TABLE + binary.TABLE
 
 
 #: Width of the scenario column.
@@ -370,6 +373,7 @@ def main() -> None:
 
     groups = ["ingest", "rr", "flood", "extract", "scale", "robot", *features.GROUPS]
     groups += mock_protocols.GROUPS + proxy_rows.GROUPS
+    groups += binary.GROUPS
     wanted = {g for name in (args.only or groups) for g in features.ALIASES.get(name, [name])}
     if wanted - set(groups):
         parser.error(f"unknown groups: {', '.join(sorted(wanted - set(groups)))}")
@@ -411,6 +415,7 @@ def main() -> None:
             features.run_round(record, wanted, sizes, base, servers, ingest_raw)
             mock_protocols.run_round(record, wanted, sizes)
             proxy_rows.run_round(record, wanted, sizes, base)
+            binary.run_round(record, wanted, sizes)
 
     med = {
         name: {k: statistics.median(r[k] for r in results) for k in results[0]}
