@@ -237,6 +237,17 @@ adds an ack id and waits for the ``ack``.
 | `Send` | ${SIO}/chat | {"event": "message", "args": [{"text": "hello"}]} |
 | `Receive` | ${SIO}/chat | $[?(@.event == "message")].args[0].text | == | hello | last=10 |
 
+With ``binary_format=msgpack`` the library speaks the ``socket.io-msgpack-parser``
+encoding (socket.io 4 with ``parser`` set on both sides): each Socket.IO packet is one
+binary frame holding a MessagePack map (``type``, ``nsp``, ``data``, ``id``), bytes in the
+arguments travel inside it as bin values, and Engine.IO packets (the handshake, pings)
+stay text. Received and sent documents are the same as with the default parser; a binary
+frame that is not such a packet becomes an ``undecodable`` document. `Start Mock Server`
+with ``protocol=socketio`` and ``binary_format=msgpack`` serves clients of that parser.
+
+| `Connect` | ${SIO} | protocol=socketio | binary_format=msgpack |
+| ${ack}= | `Request` | ${SIO} | {"event": "upload", "args": ["${bytes}"]} | $.args[0].ok | == | true |
+
 == GraphQL over WebSocket ==
 
 ``connection_init`` is sent with ``init`` as its ``payload`` (without a ``payload``
@@ -335,9 +346,11 @@ invocation that wants a client result is answered with a rule.
 = Binary documents =
 
 `Connect` and `Start Mock Server` take ``binary_format`` (``msgpack``, ``cbor`` or
-``protobuf``), ``proto`` and ``proto_message``. Each binary frame received is decoded
-into a document that every keyword reads as it reads JSON: JSONPath, assertions, rules,
-counts and windows. MessagePack and CBOR maps and arrays become dictionaries and lists
+``protobuf``), ``proto`` and ``proto_message``. With ``protocol=socketio`` or
+``protocol=signalr`` only ``binary_format=msgpack`` applies: it selects the protocol's own
+MessagePack encoding (see `Protocols` and `SignalR`). Each binary frame received is
+decoded into a document that every keyword reads as it reads JSON: JSONPath, assertions,
+rules, counts and windows. MessagePack and CBOR maps and arrays become dictionaries and lists
 (binary strings ``bytes``, timestamps and date tags ``datetime``); Protocol Buffers
 messages become dictionaries with the ``.proto`` field names (int64 values as integers,
 enums by name, bytes as bytes). Text frames are read as before. A binary frame that

@@ -82,6 +82,7 @@ class MockServer:
         replay: Any = None,
         replay_fast: bool = False,
         binary: Any = None,
+        codec_options: dict[str, Any] | None = None,
     ) -> None:
         self.alias = alias
         #: A recording (:class:`.replay.Recording`) each client is served, and whether
@@ -105,6 +106,8 @@ class MockServer:
         #: The protocol every client speaks (its codec class), and the server's ``init``.
         self.codec_class = codec_class
         self.init = init
+        #: The server codec's keyword arguments (Socket.IO's msgpack parser).
+        self.codec_options = codec_options or {}
         #: Where the upgrade hooks are: the server role's class (which inherits them).
         self._role = None if codec_class is None else codec_class.server_class or codec_class
         self.url = ""
@@ -174,7 +177,10 @@ class MockServer:
         # does too; it is named, and counted, only once the upgrade is accepted.
         cls = self.codec_class
         history = History(self.buffer_size, self.buffer_bytes)
-        codec = None if cls is None else cls(self.init, max_size=self.max_size, server=True)
+        options = self.codec_options
+        codec = (
+            None if cls is None else cls(self.init, max_size=self.max_size, server=True, **options)
+        )
         if self.replay is not None:
             owner: Connection = ReplayingConnection(
                 name="",

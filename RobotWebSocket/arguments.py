@@ -192,7 +192,7 @@ def check_close_code(code: Any) -> int:
 
 #: Protocols that speak MessagePack themselves with ``binary_format=msgpack``: the codec's
 #: keyword argument that turns it on.
-MSGPACK_PROTOCOLS = {"signalr": "messagepack"}
+MSGPACK_PROTOCOLS = {"signalr": "messagepack", "socketio": "msgpack"}
 
 
 def binary_format_for(name: Any, proto: Any, proto_message: Any, protocol: Any = None) -> Any:
@@ -215,8 +215,8 @@ def binary_format_for(name: Any, proto: Any, proto_message: Any, protocol: Any =
         raise InvalidArgument(
             f"Argument 'binary_format={name}' cannot be used with protocol={protocol}: a "
             "protocol reads the frames itself; only binary_format=msgpack with protocol="
-            "signalr (the MessagePack hub protocol). Socket.IO's msgpack parser is not "
-            "supported yet."
+            "signalr (the MessagePack hub protocol) or protocol=socketio "
+            "(socket.io-msgpack-parser)."
         )
     try:
         proto_path = None if proto in (None, "") else os.fspath(proto)

@@ -505,3 +505,194 @@ def test_refuse_request_answers_polling_and_other_engine_versions_with_400(
         assert answer is not None and answer[0] == 400 and refused in answer[1]
         assert json.loads(answer[1])["message"]
     assert SocketIO.select_subprotocol(["x"]) is None
+
+
+# -- socket.io-msgpack-parser ------------------------------------------------------------------
+
+# Frames a socket.io 4.8 server with socket.io-msgpack-parser 3 sent (notepack.io writes
+# the connect's undefined ``pid`` as extension 0).
+PACKED_CONNECT = b"\x83\xa4type\x00\xa4data\x82\xa3sid\xa2s1\xa3pid\xd4\x00\x00\xa3nsp\xa1/"
+PACKED_GREET = (
+    b"\x83\xa4type\x02\xa4data\x92\xa5greet\x82\xa4auth\x81\xa5token\xa3abc\xa3nsp\xa1/\xa3nsp\xa1/"
+)
+PACKED_ACK = (
+    b"\x84\xa2id\x00\xa4type\x03\xa4data\x94\x01\xa1x\xc4\x02\x00\xff\x81\xa1a\xc0\xa3nsp\xa1/"
+)
+
+
+def packed(namespace_url: str = "http://h/", init: Any = None) -> SocketIO:
+    """A msgpack-parser codec whose namespace is connected."""
+    import msgpack
+
+    codec = SocketIO(init, msgpack=True)
+    codec.connect_url(namespace_url)
+    codec.opened(None, 0.0)
+    out = codec.receive(OPEN, 0.0)
+    assert msgpack.unpackb(out.send[0]) == {
+        "type": 0,
+        "nsp": codec.namespace,
+        **({} if init is None else {"data": init}),
+    }
+    connect = {"type": 0, "nsp": codec.namespace, "data": {"sid": "s1"}}
+    assert codec.receive(msgpack.packb(connect), 0.0).ready
+    return codec
+
+
+def test_msgpack_connects_with_the_auth_in_a_binary_packet() -> None:
+    codec = SocketIO({"token": "abc"}, msgpack=True)
+    codec.connect_url("http://h/")
+    codec.opened(None, 0.0)
+    (frame,) = codec.receive(OPEN, 0.0).send
+    assert frame == b"\x83\xa4type\x00\xa3nsp\xa1/\xa4data\x81\xa5token\xa3abc"
+    out = codec.receive(PACKED_CONNECT, 0.0)
+    assert out.ready and codec.session == "s1" and not out.documents
+    # Engine.IO stays text: pings are answered as before.
+    assert codec.receive("2", 1.0).send == ["3"]
+    packed("http://h/chat", {"n": 1})
+
+
+def test_msgpack_events_and_acks_read_as_the_json_parser_gives_them() -> None:
+    codec = packed()
+    greet, ack = documents(codec, PACKED_GREET, PACKED_ACK)
+    assert greet == {
+        "type": "event",
+        "namespace": "/",
+        "event": "greet",
+        "args": [{"auth": {"token": "abc"}, "nsp": "/"}],
+        "id": None,
+    }
+    assert ack == {
+        "type": "ack",
+        "namespace": "/",
+        "id": 0,
+        "args": [1, "x", b"\x00\xff", {"a": None}],
+    }
+    received = codec.receive(PACKED_GREET, 1.0).documents[0]
+    assert received.raw == PACKED_GREET
+
+
+def test_msgpack_other_packets_and_extension_values() -> None:
+    import msgpack
+
+    codec = packed("http://h/chat")
+    ext = msgpack.ExtType
+    frames = [
+        msgpack.packb({"type": 1, "nsp": "/chat"}),
+        msgpack.packb({"type": 0, "nsp": "/other", "data": {"sid": "x"}}),
+        msgpack.packb({"type": 4, "nsp": "/other", "data": {"message": "no"}}),
+        msgpack.packb({"type": 2, "nsp": "/chat", "data": ["e", ext(0, b"ab"), ext(5, b"z")]}),
+    ]
+    found = documents(codec, *frames)
+    assert found[0] == {"type": "disconnect", "namespace": "/chat"}
+    assert found[1] == {"type": "connect", "namespace": "/other", "data": {"sid": "x"}}
+    assert found[2] == {"type": "connect_error", "namespace": "/other", "data": {"message": "no"}}
+    # An ArrayBuffer comes as extension 0 holding its bytes; other extensions as they are.
+    assert found[3]["args"] == [b"ab", {"ext": 5, "data": b"z"}]
+
+
+def test_msgpack_refusal_fails_the_connect() -> None:
+    import msgpack
+
+    codec = SocketIO(msgpack=True)
+    codec.connect_url("http://h/admin")
+    codec.opened(None, 0.0)
+    codec.receive(OPEN, 0.0)
+    error = {"type": 4, "nsp": "/admin", "data": {"message": "admins only"}}
+    assert codec.receive(msgpack.packb(error), 0.0).refused == "admins only"
+
+
+def test_msgpack_sends_events_acks_and_requests_as_binary_packets() -> None:
+    import msgpack
+
+    codec = packed("http://h/chat")
+    (frame,) = codec.encode({"event": "up", "args": [b"\x01", {"k": [1.5, None]}]})
+    assert msgpack.unpackb(frame) == {
+        "type": 2,
+        "nsp": "/chat",
+        "data": ["up", b"\x01", {"k": [1.5, None]}],
+    }
+    (frame,) = codec.encode({"type": "ack", "id": 4, "args": ["ok"]})
+    assert msgpack.unpackb(frame) == {"type": 3, "nsp": "/chat", "data": ["ok"], "id": 4}
+    (frame,) = codec.encode('{"type": "disconnect", "namespace": "/"}')
+    assert msgpack.unpackb(frame) == {"type": 1, "nsp": "/"}
+    (frame,), is_reply = codec.request(["echo", 1])
+    assert msgpack.unpackb(frame) == {"type": 2, "nsp": "/chat", "data": ["echo", 1], "id": 0}
+    reply = {"type": 3, "nsp": "/chat", "id": 0, "data": [1]}
+    (document,) = documents(codec, msgpack.packb(reply))
+    assert is_reply(document) and document["args"] == [1]
+    with pytest.raises(ProtocolError, match="MessagePack"):
+        codec.encode({"event": "e", "args": [2**70]})
+
+
+@pytest.mark.parametrize(
+    ("frame", "error"),
+    [
+        (b"\xc1", "not MessagePack"),
+        (b"\x93\x01\x02\x03", "is a map"),
+        (b"\x82\xa4type\x05\xa3nsp\xa1/", "invalid packet type 5"),
+        (b"\x82\xa4type\xc3\xa3nsp\xa1/", "invalid packet type True"),
+        (b"\x82\xa4type\x02\xa3nsp\x01", "invalid namespace"),
+        (b"\x83\xa4type\x02\xa3nsp\xa1/\xa2id\xff", "invalid packet id"),
+        (b"\x83\xa4type\x02\xa3nsp\xa1/\xa4data\xa1x", "must be a list"),
+        (b"\x82\xa4type\x03\xa3nsp\xa1/", "ack must have an id"),
+        (b"\x91" * 5000, "not MessagePack"),
+        (b"\x84\xa2id\x00", "not MessagePack"),
+    ],
+)
+def test_msgpack_hostile_frames_are_undecodable_documents(frame: bytes, error: str) -> None:
+    codec = packed()
+    (document,) = documents(codec, frame)
+    assert document["type"] == "undecodable" and error in document["error"], document
+    # The session goes on.
+    assert documents(codec, PACKED_GREET)[0]["event"] == "greet"
+
+
+def test_msgpack_text_socketio_packets_are_undecodable() -> None:
+    codec = packed()
+    (document,) = documents(codec, '42["e"]')
+    assert document["type"] == "undecodable" and "binary frames" in document["error"]
+
+
+@given(st.binary(max_size=200))
+def test_msgpack_no_frame_raises(frame: bytes) -> None:
+    codec = packed()
+    codec.receive(frame, 1.0)
+
+
+@given(
+    st.lists(
+        st.recursive(
+            st.none() | st.booleans() | st.integers(-(2**63), 2**64 - 1) | st.text() | st.binary(),
+            lambda children: (
+                st.lists(children, max_size=3)
+                | st.dictionaries(st.text(max_size=5), children, max_size=3)
+            ),
+            max_leaves=10,
+        ),
+        max_size=4,
+    )
+)
+def test_msgpack_round_trip_between_the_roles(args: list[Any]) -> None:
+    client = packed()
+    server = SocketIO(server=True, msgpack=True)
+    server.opened(None, 0.0)
+    (connect,) = SocketIO(msgpack=True).receive(OPEN, 0.0).send
+    assert server.receive(connect, 0.0).ready
+    (frame,) = client.encode({"event": "e", "args": args, "id": 3})
+    (document,) = documents(server, frame)
+    assert document == {"type": "event", "namespace": "/", "event": "e", "args": args, "id": 3}
+    (frame,) = server.encode({"type": "ack", "id": 3, "args": args})
+    assert documents(client, frame) == [{"type": "ack", "namespace": "/", "id": 3, "args": args}]
+
+
+def test_msgpack_server_answers_the_connect_in_its_encoding() -> None:
+    import msgpack
+
+    server = SocketIO(server=True, msgpack=True)
+    assert server.opened(None, 0.0).send[0][0] == "0"
+    out = server.receive(msgpack.packb({"type": 0, "nsp": "/", "data": {"token": "t"}}), 0.0)
+    assert out.ready and server.session == {"token": "t"}
+    answer = msgpack.unpackb(out.send[0])
+    assert answer["type"] == 0 and answer["nsp"] == "/" and set(answer["data"]) == {"sid"}
+    (frame,) = server.encode({"type": "connect_error", "data": {"message": "no"}})
+    assert msgpack.unpackb(frame) == {"type": 4, "nsp": "/", "data": {"message": "no"}}

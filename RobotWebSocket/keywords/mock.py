@@ -23,6 +23,7 @@ from ..arguments import (
     check_path,
     check_port,
     check_subprotocols,
+    codec_options,
     optional_positive_int,
     seconds,
 )
@@ -81,7 +82,7 @@ class MockKeywords(ContextAware):
         | ``init`` | What the server puts in its own side of the handshake (a dictionary, or JSON text of one): Socket.IO's open packet fields (``pingInterval``, ``pingTimeout`` in ms...), the GraphQL ``connection_ack`` payload, STOMP ``CONNECTED`` headers (``heart-beat``...), MQTT ``code`` and ``session_present`` of ``CONNACK``, SignalR ``keep_alive`` and ``timeout`` in seconds. OCPP takes none. |
         | ``replay`` | A conversation file (HAR, see `Replay Conversation`) served to every client: the messages the recording received before its first send at once, and after each message the client sends, those the recording received after the corresponding send. A client message that differs from the recorded one is a WARN and counts in `Get Connection Info`'s ``replay_mismatches``. |
         | ``replay_timing`` | ``recorded`` sends with the recorded gaps; ``fast`` without them. |
-        | ``binary_format`` | ``msgpack``, ``cbor`` or ``protobuf``: the clients' binary frames are decoded into documents, and a dictionary or list given to `Send` is encoded as one binary frame; see `Binary documents`. |
+        | ``binary_format`` | ``msgpack``, ``cbor`` or ``protobuf``: the clients' binary frames are decoded into documents, and a dictionary or list given to `Send` is encoded as one binary frame; see `Binary documents`. With ``protocol=socketio``, ``msgpack`` serves clients of ``socket.io-msgpack-parser``. |
         | ``proto``, ``proto_message`` | With ``binary_format=protobuf``: the ``.proto`` file or descriptor set, and the full name of the message type. |
 
         With ``protocol``, the server answers each client's handshake and keep-alives
@@ -125,8 +126,8 @@ class MockKeywords(ContextAware):
         status = None if reject in (None, "") else self._reject_status(reject)
         context = self._server_ssl(certfile, keyfile)
         size_limit = optional_positive_int(max_size, "max_size")
-        role, server_init = self._protocol(protocol, init, size_limit)
         binary = binary_format_for(binary_format, proto, proto_message, protocol)
+        role, server_init, options = self._protocol(protocol, init, size_limit, binary_format)
         listen_port = check_port(port)
         if not isinstance(host, str) or not host or len(host) > 253:
             raise InvalidArgument(
@@ -153,6 +154,7 @@ class MockKeywords(ContextAware):
             replay=recording,
             replay_fast=replay_timing == "fast",
             binary=binary,
+            codec_options=options,
         )
         try:
             url = self._loop.run(server.start(host, listen_port))
@@ -172,13 +174,16 @@ class MockKeywords(ContextAware):
         )
         return url
 
-    def _protocol(self, protocol: Any, init: Any, max_size: int | None) -> tuple[Any, Any]:
-        """The codec class of ``protocol`` (``None`` without one) and the server's ``init``,
-        checked by building one server codec now, so that a bad one fails the keyword."""
+    def _protocol(
+        self, protocol: Any, init: Any, max_size: int | None, binary_format: Any = None
+    ) -> tuple[Any, Any, dict[str, Any]]:
+        """The codec class of ``protocol`` (``None`` without one), the server's ``init`` and
+        the codec's options for ``binary_format``, checked by building one server codec now,
+        so that a bad one fails the keyword."""
         if protocol in (None, ""):
             if init not in (None, ""):
                 raise InvalidArgument("Argument 'init' needs 'protocol'.")
-            return None, None
+            return None, None, {}
         value = self.context.plain(init, nested=True)
         if isinstance(value, str) and value.strip()[:1] in ("{", "["):
             try:
@@ -187,10 +192,11 @@ class MockKeywords(ContextAware):
                 raise InvalidArgument(f"Argument 'init' is not valid JSON: {error}.") from error
         try:
             cls = codec_class(str(protocol))
-            cls(value, max_size=max_size, server=True)
+            options = {} if binary_format in (None, "") else codec_options(cls, binary_format)
+            cls(value, max_size=max_size, server=True, **options)
         except ProtocolError as error:
             raise InvalidArgument(f"Cannot serve protocol {protocol!r}: {error}.") from error
-        return cls, value
+        return cls, value, options
 
     @staticmethod
     def _reject_status(reject: Any) -> int:

@@ -49,9 +49,11 @@ from .socketio_packets import (  # noqa: F401  (parse_packet and compact are rea
     document_of,
     engine_refusal,
     engine_url,
+    pack_packet,
     parse_packet,
     reconstruct,
     refusal,
+    unpack_packet,
 )
 
 
@@ -62,11 +64,22 @@ class SocketIO(Codec):
     subprotocols = ()
 
     def __init__(
-        self, init: Any = None, *, max_size: int | None = DEFAULT_MAX_SIZE, server: bool = False
+        self,
+        init: Any = None,
+        *,
+        max_size: int | None = DEFAULT_MAX_SIZE,
+        server: bool = False,
+        msgpack: bool = False,
     ) -> None:
         init = object_init(init, "Socket.IO init is the auth object")
         super().__init__(init, max_size=max_size)
         self.namespace = "/"
+        # With socket.io-msgpack-parser: Socket.IO packets are MessagePack binary frames.
+        self._msgpack: Any = None
+        if msgpack:
+            from ..binary import require
+
+            self._msgpack = require("msgpack", "Socket.IO's msgpack parser")
         self._next_id = 0
         # A binary packet waits here for its attachments: (header frame, packet, frames).
         self._partial: tuple[str, tuple[int, int, str, int | None, Any], list[bytes]] | None = None
@@ -92,10 +105,20 @@ class SocketIO(Codec):
         namespace = self.namespace if namespace is None else namespace
         return f"4{kind}" if namespace == "/" else f"4{kind}{namespace},"
 
+    def _packet(self, kind: int, namespace: str | None = None, data: Any = None) -> Frame:
+        """A packet with no ack id and no attachments, in the parser's encoding."""
+        if self._msgpack is not None:
+            namespace = self.namespace if namespace is None else namespace
+            return pack_packet(self._msgpack, kind, namespace, None, data)
+        return self._prefix(kind, namespace) + ("" if data is None else compact(data))
+
     def receive(self, message: Frame, now: float) -> Output:
         self._last_heard = now
         try:
             if isinstance(message, (bytes, bytearray)):
+                if self._msgpack is not None:
+                    packet = unpack_packet(self._msgpack, bytes(message))
+                    return self._document(bytes(message), packet, [])
                 return self._attachment(bytes(message))
             out = Output()
             if self._partial is not None:
@@ -119,8 +142,7 @@ class SocketIO(Codec):
             # plus the timeout before they drop the connection, and so does this one.
             self._silence_limit = interval + timeout
             self.tick_interval = max(interval / 2, 0.5)
-            auth = "" if self.init is None else compact(self.init)
-            return Output(send=[self._prefix(CONNECT) + auth])
+            return Output(send=[self._packet(CONNECT, None, self.init)])
         if kind == "2":
             return Output(send=["3" + data])
         if kind in ("3", "6"):
@@ -132,6 +154,8 @@ class SocketIO(Codec):
         raise ValueError(f"unknown Engine.IO packet type {kind!r}")
 
     def _socketio(self, raw: str, text: str) -> Output:
+        if self._msgpack is not None:
+            raise ValueError("with the msgpack parser, Socket.IO packets come as binary frames")
         packet = parse_packet(text)
         if packet[1]:
             if packet[0] not in (BINARY_EVENT, BINARY_ACK):
@@ -161,7 +185,7 @@ class SocketIO(Codec):
         return self._document(raw, packet, frames)
 
     def _document(
-        self, raw: str, packet: tuple[int, int, str, int | None, Any], frames: list[bytes]
+        self, raw: Frame, packet: tuple[int, int, str, int | None, Any], frames: list[bytes]
     ) -> Output:
         kind, _, namespace, ack_id, data = packet
         ours = namespace == self.namespace
@@ -210,7 +234,7 @@ class SocketIO(Codec):
         if not isinstance(namespace, str) or not namespace.startswith("/"):
             raise ProtocolError(f"A Socket.IO namespace starts with '/', not {namespace!r}.")
         if kind == "disconnect":
-            return [self._prefix(DISCONNECT, namespace)]
+            return [self._packet(DISCONNECT, namespace)]
         if kind not in ("event", "ack"):
             raise ProtocolError(
                 f"Socket.IO documents to send are events, acks or disconnects, not {kind!r}."
@@ -239,6 +263,9 @@ class SocketIO(Codec):
     def _frames(
         self, ack: bool, namespace: str, ack_id: int | None, data: list[Any]
     ) -> list[Frame]:
+        if self._msgpack is not None:
+            # Bytes stay in the MessagePack map as bin values: no attachments.
+            return [pack_packet(self._msgpack, ACK if ack else EVENT, namespace, ack_id, data)]
         attachments: list[bytes] = []
         data = deconstruct(data, attachments)
         payload = ("" if ack_id is None else str(ack_id)) + compact(data)
@@ -284,9 +311,14 @@ class SocketIOServer(SocketIO):
     server = True
 
     def __init__(
-        self, init: Any = None, *, max_size: int | None = DEFAULT_MAX_SIZE, server: bool = True
+        self,
+        init: Any = None,
+        *,
+        max_size: int | None = DEFAULT_MAX_SIZE,
+        server: bool = True,
+        msgpack: bool = False,
     ) -> None:
-        super().__init__(None, max_size=max_size)
+        super().__init__(None, max_size=max_size, msgpack=msgpack)
         what = "A Socket.IO server's init is fields of the Engine.IO open packet"
         self.init = object_init(init, what)
         fields: dict[str, Any] = {
@@ -330,7 +362,7 @@ class SocketIOServer(SocketIO):
         raise ValueError(f"a client does not send Engine.IO packet type {kind!r}")
 
     def _document(
-        self, raw: str, packet: tuple[int, int, str, int | None, Any], frames: list[bytes]
+        self, raw: Frame, packet: tuple[int, int, str, int | None, Any], frames: list[bytes]
     ) -> Output:
         kind, _, namespace, _, data = packet
         if kind == CONNECT:
@@ -341,11 +373,11 @@ class SocketIOServer(SocketIO):
             self.namespaces.pop(namespace, None)
         return super()._document(raw, packet, frames)
 
-    def _connect(self, raw: str, namespace: str, auth: Any) -> Output:
+    def _connect(self, raw: Frame, namespace: str, auth: Any) -> Output:
         if auth is not None and not isinstance(auth, dict):
             raise ValueError("a namespace connect's auth is a JSON object")
         self.namespaces[namespace] = auth
-        out = Output(send=[self._prefix(CONNECT, namespace) + compact({"sid": self._new_sid()})])
+        out = Output(send=[self._packet(CONNECT, namespace, {"sid": self._new_sid()})])
         if self.ready:
             document = {"type": "connect", "namespace": namespace, "data": auth}
             out.documents.append(Received(document, raw))
@@ -377,7 +409,7 @@ class SocketIOServer(SocketIO):
             if not isinstance(namespace, str) or not namespace.startswith("/"):
                 raise ProtocolError(f"A Socket.IO namespace starts with '/', not {namespace!r}.")
             data = document.get("data", {"message": "Not authorized"})
-            return [self._prefix(CONNECT_ERROR, namespace) + compact(data)]
+            return [self._packet(CONNECT_ERROR, namespace, data)]
         return super().encode(document)
 
     def wants(self, document: Any) -> bool:

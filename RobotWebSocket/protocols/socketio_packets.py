@@ -143,3 +143,62 @@ def refusal(data: Any) -> str:
     if isinstance(data, str):
         return data
     return compact(data)
+
+
+# -- socket.io-msgpack-parser -------------------------------------------------------------
+#
+# With the msgpack parser each Socket.IO packet is one binary Engine.IO message (a binary
+# WebSocket frame, no type digit) holding a MessagePack map: ``type`` (0 to 4: binary
+# events and acks do not exist, bytes travel inside the map as bin values), ``nsp``,
+# ``data`` (absent on a bare connect or a disconnect) and ``id`` (with an ack).
+
+#: notepack.io, the parser's MessagePack library, writes ``undefined`` as this extension.
+_UNDEFINED = (0, b"\x00")
+
+
+def _ext_value(code: int, data: bytes) -> Any:
+    # notepack writes an ArrayBuffer as extension 0 holding its bytes, and undefined as a
+    # one-byte extension 0 (which an ArrayBuffer of one zero byte cannot be told from).
+    if (code, data) == _UNDEFINED:
+        return None
+    if code == 0:
+        return data
+    return {"ext": code, "data": data}
+
+
+def unpack_packet(msgpack: Any, frame: bytes) -> tuple[int, int, str, int | None, Any]:
+    """Read a MessagePack Socket.IO packet as :func:`parse_packet` reads a text one (with
+    no attachments); :class:`ValueError` when it is not one."""
+    try:
+        packet = msgpack.unpackb(
+            frame, raw=False, strict_map_key=False, timestamp=3, ext_hook=_ext_value
+        )
+    except Exception as error:  # noqa: BLE001
+        # msgpack raises ValueError, TypeError, StackError and its own errors.
+        raise ValueError(f"not MessagePack: {error}") from None
+    if not isinstance(packet, dict):
+        raise ValueError("a MessagePack Socket.IO packet is a map")
+    kind, namespace, ack_id = packet.get("type"), packet.get("nsp", "/"), packet.get("id")
+    if type(kind) is not int or not CONNECT <= kind <= CONNECT_ERROR:
+        raise ValueError(f"invalid packet type {kind!r}")
+    if not isinstance(namespace, str) or not namespace.startswith("/"):
+        raise ValueError(f"invalid namespace {namespace!r}")
+    if ack_id is not None and (type(ack_id) is not int or ack_id < 0):
+        raise ValueError(f"invalid packet id {ack_id!r}")
+    return kind, 0, namespace, ack_id, packet.get("data")
+
+
+def pack_packet(
+    msgpack: Any, kind: int, namespace: str, ack_id: int | None = None, data: Any = None
+) -> bytes:
+    """The MessagePack Socket.IO packet (``data`` left out when ``None``);
+    :class:`ProtocolError` when the data cannot be written."""
+    packet: dict[str, Any] = {"type": kind, "nsp": namespace}
+    if data is not None:
+        packet["data"] = data
+    if ack_id is not None:
+        packet["id"] = ack_id
+    try:
+        return msgpack.packb(packet, use_bin_type=True, datetime=True)  # type: ignore[no-any-return]
+    except (TypeError, ValueError, OverflowError) as error:
+        raise ProtocolError(f"The packet cannot be written as MessagePack: {error}.") from None

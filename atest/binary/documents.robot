@@ -182,8 +182,8 @@ Unusable Arguments Fail Connect
     ...    Connect    ${FEED}/protobuf    binary_format=protobuf    proto=${PROTO}    proto_message=feed.Nothing
     Run Keyword And Expect Error    *cannot be used with protocol=stomp*
     ...    Connect    ${FEED}/msgpack    binary_format=msgpack    protocol=stomp
-    Run Keyword And Expect Error    *msgpack parser is not supported yet*
-    ...    Connect    ${FEED}/msgpack    binary_format=msgpack    protocol=socketio
+    Run Keyword And Expect Error    *cannot be used with protocol=socketio*
+    ...    Connect    ${FEED}/cbor    binary_format=cbor    protocol=socketio
 
 A Missing Package Fails Connect With The Pip Command
     Hide Python Package    cbor2

@@ -29,6 +29,20 @@ Socket IO Client Emits, Is Acked, Receives Events And Answers A Request
     Get Message Count    sio#1    ==    4
     Get Message Count    sio#1    $[?(@.event == "plain")].args[0]    ==    1
 
+Socket IO Client With The Msgpack Parser Against binary_format=msgpack
+    ${url}=    Start Mock Server    alias=sio    protocol=socketio    init=${TIMING}    binary_format=msgpack
+    ${client}=    Start Official Client    socketio    ${url}    msgpack    stay=3s
+    Wait For Client    sio
+    Wait For Client Line    ${client}    connect
+    Mock Answers Hello, Emits News And Asks
+    Sleep    1.2s
+    Client Line Should Have    ${client}    ack    answer    ${{{"got": "world"}}}
+    Client Line Should Have    ${client}    news    args    ${{["fresh", {"n": 1}]}}
+    Client Line Should Have    ${client}    ask    question    ready?
+    Client Should Have Stayed Up    ${client}    $done["connected"] and $done["pings"] >= 3
+    Receive    sio#1    $[?(@.event == "plain")].args    ==    ${{[[1, 2]]}}    last=5
+    Receive    sio#1    $.type    ==    disconnect
+
 A Polling Request Gets HTTP 400
     ${url}=    Start Mock Server    alias=sio    protocol=socketio
     ${http}=    Replace String    ${url}    ws://    http://

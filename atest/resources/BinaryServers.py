@@ -5,6 +5,7 @@
 - ``servers/signalr_hub.py``: a SignalR hub written from Microsoft's specification and
   checked against ``@microsoft/signalr`` (utest/test_signalr_hub.py); plain, or https/wss
   requiring client certificates.
+- ``node/socketio_msgpack_server.js``: socket.io 4 with ``socket.io-msgpack-parser`` on Node.
 
 They reuse ``Part1Servers``' way of starting a process that writes its port to a file.
 Also a keyword that hides an installed package, to see what ``Connect`` says without it.
@@ -12,10 +13,12 @@ Also a keyword that hides an installed package, to see what ``Connect`` says wit
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
 from typing import Any
 
-from Part1Servers import SERVERS, Part1Servers
+from Part1Servers import NODE_DIR, SERVERS, Part1Servers
 
 
 class BinaryServers(Part1Servers):
@@ -51,6 +54,21 @@ class BinaryServers(Part1Servers):
         if ca:
             command += ["--ca", ca]
         return self._spawn(name, command)
+
+    def start_socket_io_msgpack_server(
+        self, ping_interval: float = 25, ping_timeout: float = 20
+    ) -> str:
+        """Start socket.io 4 with the msgpack parser (Engine.IO ping interval and timeout in
+        seconds); returns its ``http://127.0.0.1:PORT`` URL."""
+        node = shutil.which("node")
+        if node is None:
+            raise RuntimeError("Node.js ('node') is not installed; the socket.io server needs it.")
+        command = [node, str(NODE_DIR / "socketio_msgpack_server.js")]
+        command += ["--ping-interval", str(int(ping_interval * 1000))]
+        command += ["--ping-timeout", str(int(ping_timeout * 1000))]
+        environment = {**os.environ, "NODE_PATH": str(NODE_DIR / "node_modules")}
+        port = self._spawn("socketio-msgpack", command, cwd=NODE_DIR, env=environment)
+        return f"http://127.0.0.1:{port}"
 
     def hide_python_package(self, name: str) -> None:
         """Make ``import name`` fail in this process, as if the package were not installed,

@@ -1,5 +1,6 @@
 // socket.io-client 4 against a Socket.IO server, on the WebSocket transport only.
-// Usage: NODE_PATH=atest/resources/node/node_modules node socketio_official_client.js <ws://host:port> <seconds to stay>
+// Usage: NODE_PATH=atest/resources/node/node_modules node socketio_official_client.js <ws://host:port> <seconds to stay> [msgpack]
+// With "msgpack" it speaks socket.io-msgpack-parser.
 // Prints one JSON line per thing it saw; the last line is {"event": "done", ...}.
 const { io } = require("socket.io-client");
 
@@ -9,6 +10,7 @@ const socket = io(`${url}/chat`, {
   transports: ["websocket"],
   auth: { token: "abc" },
   reconnection: false,
+  ...(process.argv[4] === "msgpack" ? { parser: require("socket.io-msgpack-parser") } : {}),
 });
 let pings = 0;
 socket.io.on("ping", () => pings++);
