@@ -14,9 +14,10 @@ ${INIT}         {"heart-beat": "300,300", "server": "mock/1"}
 Two Stompjs Clients, A Rule Answers Their SEND, Send To The Server Reaches Subscribers
     ${url}=    Start Mock Server    alias=stomp    protocol=stomp    init=${INIT}
     Reply To Messages    stomp    $.command    ==    SEND    reply=${ANSWER}
+    # One after the other, so that the first client is stomp#1.
     ${first}=    Start Official Client    stomp    ${url}/ws    stay=3s
-    ${second}=    Start Official Client    stomp    ${url}/ws    stay=3s
     Wait For Client    stomp
+    ${second}=    Start Official Client    stomp    ${url}/ws    stay=3s
     Wait For Client    stomp
     Mock Client Should Have Sent An Order    stomp#1
     Mock Client Should Have Sent An Order    stomp#2
