@@ -27,7 +27,9 @@ from ..masking import is_secret, is_sensitive, mask_headers, sensitive_values
 from ..protocols import ProtocolError, codec_class
 from ..registry import ClientEntry
 from ..waiting import Watch
+from ..asyncapi import describe_channels
 from .base import DEBUG_WINDOW, STOP_LIMIT, ContextAware
+from .contracts import check_violations, load_contract, log_notes, take_contract
 
 _DEFAULT_PING = timedelta(seconds=20)
 
@@ -53,6 +55,8 @@ class ConnectionKeywords(ContextAware):
         ping_interval: timedelta | None = _DEFAULT_PING,
         protocol: str | None = None,
         init: Any = None,
+        asyncapi: str | None = None,
+        violations: str = "fail",
     ) -> str:
         """Opens a WebSocket connection to ``url`` and returns its name.
 
@@ -75,6 +79,8 @@ class ConnectionKeywords(ContextAware):
         | ``ping_interval`` | Keepalive ping period; ``0`` or ``None`` turns pings off. |
         | ``protocol`` | Speak a protocol's session layer: ``socketio``, ``graphql-transport-ws``, ``graphql-ws``, ``stomp``, ``mqtt``, ``ocpp1.6``, ``ocpp2.0.1`` or ``ocpp2.1``; see `Protocols`. |
         | ``init`` | The protocol's session parameters (Socket.IO ``auth``, GraphQL ``connection_init`` payload, STOMP CONNECT headers, MQTT ``client_id``/``username``/``password``/``keepalive``/``clean_session``). Values under credential names (``password``, ``passcode``, ``token``, ``auth``, ...) and Robot ``Secret`` values are masked in the log, as header values are. |
+        | ``asyncapi`` | Path of the API's AsyncAPI document (2.0-2.6 or 3.0-3.1, YAML or JSON): every message sent and received is checked against it; see `Contracts`. |
+        | ``violations`` | What a received message that breaks the document does: ``fail`` (the next keyword that uses the connection, or the one waiting on it, fails), ``warn`` (a WARN each) or ``keep`` (only counted for `Validate Messages` and `Get Contract Coverage`). |
 
         With ``protocol``, `Connect` returns once the session is up, and a refusal fails
         it at once with the server's own words.
@@ -90,6 +96,12 @@ class ConnectionKeywords(ContextAware):
 
         Connections opened while a suite runs are closed when that suite ends.
 
+        With ``asyncapi``, a document that cannot be read, a ``$ref`` that does not
+        resolve, or a URL that matches no channel of the document fails `Connect` at once,
+        naming the file and what is wrong. A `Send` of a message that conforms to no
+        definition the server receives fails before anything is sent (``raw=True`` sends
+        it unchecked).
+
         Example:
         | `Connect` | ws://localhost:8765/chat |
         | &{auth}= | `Create Dictionary` | Authorization=Bearer ${TOKEN} |
@@ -97,8 +109,10 @@ class ConnectionKeywords(ContextAware):
         | `Connect` | ws://localhost:8765/chat | alias=alice |
         | `Connect` | ws://localhost:8765/chat | alias=bob | subprotocols=${{["chat.v2"]}} |
         | `Connect` | wss://localhost:8443/ws | verify=False |
+        | `Connect` | wss://ws.kraken.com/ | asyncapi=${CURDIR}/kraken.asyncapi.yml | violations=warn |
         """
         codec = self._codec(protocol, init, max_size)
+        mode = check_violations(violations)
         if codec is not None and codec.name == "socketio" and str(url).startswith("http"):
             check_url("ws" + str(url)[4:])  # Socket.IO URLs may be http(s)://.
         else:
@@ -124,6 +138,9 @@ class ConnectionKeywords(ContextAware):
             options["ssl"] = ssl_context(verify, ca_file, client_cert, client_key)
         for query_secret in query_secrets(url):
             self.context.remember_secret(query_secret)
+        contract = None
+        if asyncapi not in (None, ""):
+            contract = load_contract(asyncapi, url, codec and codec.name)
         connection = Connection(
             name=name,
             url=url,
@@ -135,6 +152,8 @@ class ConnectionKeywords(ContextAware):
             codec=codec,
         )
         connection.owner = self.context.suite_id()
+        if contract is not None:
+            take_contract(self.context, connection, contract, mode)
         try:
             self._loop.run(connection.open(options, limit))
         except ROBOT_CONTROL:
@@ -149,6 +168,12 @@ class ConnectionKeywords(ContextAware):
                 f"Connection '{name}' does not verify the server's certificate (verify=False)."
             )
         self._log_connected(connection, headers, protocols)
+        if contract is not None:
+            self._log(
+                f"'{name}' is checked against the AsyncAPI document {contract.document.path} "
+                f"(violations={mode}): channels {describe_channels(contract.channels)}."
+            )
+            log_notes(self.context, contract)
         return name
 
     def _log_connected(

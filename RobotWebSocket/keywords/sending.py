@@ -17,7 +17,8 @@ from robot.api.deco import keyword
 from .._client import Connection
 from ..arguments import seconds
 from ..deadline import Deadline
-from ..errors import InvalidArgument, SendFailed
+from ..contracts import parsed
+from ..errors import ContractViolated, InvalidArgument, SendFailed
 from ..formatting import cut
 from ..history import Message
 from ..protocols import ProtocolError
@@ -143,12 +144,35 @@ class Sender(ContextAware):
         self._connect = connect
 
     def frames(self, conn: Connection, message: Any, binary: bool, raw: bool = False) -> list:
-        """The frames that send ``message``: itself, or a protocol's encoding of it."""
+        """The frames that send ``message``: itself, or a protocol's encoding of it. Unless
+        ``raw``, a message that breaks the connection's AsyncAPI contract fails here, before
+        anything is sent."""
+        if not raw and conn.contract is not None:
+            self.check_contract(conn, message)
         if conn.codec is None or raw:
             if isinstance(message, str) and message[:2] in ("{'", "['"):
                 self._hint_python_literal(message)
             return [encode(message, binary)]
-        return self.on_loop(conn.encode, message)
+        frames = self.on_loop(conn.encode, message)
+        conn.sent_documents.append(Message(conn.sent + 1, time.time(), "", parsed(message)))
+        return frames
+
+    def check_contract(self, conn: Connection, message: Any) -> None:
+        """Fail when ``message`` conforms to no definition the server receives."""
+        checking = conn.contract
+        verdict = checking.check_sent(message)
+        if verdict is None:
+            return
+        if not verdict.conforms:
+            raise ContractViolated(
+                self._show(
+                    f"Nothing was sent on '{conn.name}': the message breaks the AsyncAPI "
+                    f"contract of {checking.document}:\n{verdict.format(conn.sent + 1)}"
+                )
+            )
+        # Counted before it is sent: its reply may be counted, on the loop, before the
+        # send returns, and a reply counts for the operation whose request went first.
+        checking.count(verdict)
 
     def _hint_python_literal(self, text: str) -> None:
         """Warn when text meant as JSON is a Python literal (``{'op': 'place'}``, as Robot
