@@ -71,6 +71,7 @@ class MockServer:
         max_size: int | None = 1048576,
         close_timeout: float = 5.0,
         owner: str | None = None,
+        on_client: Callable[[Connection], None] | None = None,
     ) -> None:
         self.alias = alias
         self.ruleset_for = ruleset_for
@@ -84,6 +85,8 @@ class MockServer:
         self.close_timeout = close_timeout
         #: The suite that started the server; it is stopped when that suite ends.
         self.owner = owner
+        #: Called on the loop as each client is named (the AsyncAPI contract is taken on).
+        self.on_client = on_client
         self.url = ""
         self.condition = threading.Condition(threading.Lock())
         self.clients: list[Connection] = []
@@ -162,6 +165,8 @@ class MockServer:
         conn.display_url = mask_url(conn.url)
         conn.owner = self.owner
         conn.rulesets = [self.ruleset_for(name), self.ruleset]
+        if self.on_client is not None:
+            self.on_client(conn)
 
     async def _handle(self, ws: ServerConnection) -> None:
         conn: Connection = ws.rws_owner  # type: ignore[attr-defined]

@@ -13,6 +13,7 @@ from typing import Any
 
 from robot.api.deco import keyword
 
+from .._client import Connection
 from .._server import MockServer
 from ..arguments import (
     check_close_code,
@@ -27,6 +28,7 @@ from ..deadline import Deadline
 from ..errors import ConnectionFailed, InvalidArgument, WebSocketError
 from ..registry import MockServerEntry, close_entries
 from .base import STOP_LIMIT, ContextAware
+from .contracts import check_violations, load_contract, log_notes, take_contract
 
 
 class MockKeywords(ContextAware):
@@ -43,6 +45,8 @@ class MockKeywords(ContextAware):
         keyfile: str | None = None,
         reject: int | None = None,
         max_size: int | None = 1048576,
+        asyncapi: str | None = None,
+        violations: str = "fail",
     ) -> str:
         """Starts a WebSocket server inside the test and returns its URL.
 
@@ -63,6 +67,17 @@ class MockKeywords(ContextAware):
         | ``certfile``, ``keyfile`` | Certificate chain and private key (PEM) to serve ``wss://``. |
         | ``reject`` | An HTTP status (``401``, ``403``...) that refuses every upgrade. |
         | ``max_size`` | Largest incoming message in bytes; a larger one closes that client with 1009. |
+        | ``asyncapi`` | Path of an AsyncAPI document that describes this server: its clients' messages are checked against it, and it answers from its examples; see `Contracts`. |
+        | ``violations`` | What a client's message that breaks the document does: ``fail``, ``warn`` or ``keep``, as in `Connect`. |
+
+        With ``asyncapi``, directions are those of the document's server: a client's
+        messages must be messages the server receives, and what `Send` sends to a client
+        messages it sends. Each client message that matches an operation with a ``reply``
+        is answered with the first example of the reply's message, the correlation id
+        copied in, after the server's rules: when a reply rule answers the message, the
+        document does not. An operation whose reply message has no example is not
+        answered, and the first such message logs a WARN. Every channel of the document
+        applies, whatever path a client connects to.
 
         The server is stopped when the suite that started it ends, and by
         `Disconnect All` and `Stop Mock Server`.
@@ -72,6 +87,7 @@ class MockKeywords(ContextAware):
         | `Start Mock Server` | alias=shop | subprotocols=${{["chat.v2", "chat.v1"]}} | |
         | `Start Mock Server` | certfile=${CERT} | keyfile=${KEY} | |
         | `Start Mock Server` | alias=locked | reject=401 | |
+        | `Start Mock Server` | alias=kraken | asyncapi=${CURDIR}/kraken.asyncapi.yml | |
         """
         name = str(alias or "")
         if not name:
@@ -98,6 +114,16 @@ class MockKeywords(ContextAware):
             raise InvalidArgument(
                 f"Argument 'host' must be a host name or address, got {host!r:.80}."
             )
+        mode = check_violations(violations)
+        on_client = None
+        if asyncapi not in (None, ""):
+            contract = load_contract(asyncapi, None, None)
+            log_notes(self.context, contract)
+            library = self.context
+
+            def on_client(conn: Connection) -> None:
+                take_contract(library, conn, contract, mode, "server", answers=True)
+
         server = MockServer(
             name,
             ruleset_for=self._registry.ruleset,
@@ -109,6 +135,7 @@ class MockKeywords(ContextAware):
             max_size=size_limit,
             close_timeout=self._timeout,
             owner=self.context.suite_id(),
+            on_client=on_client,
         )
         try:
             url = self._loop.run(server.start(host, listen_port))
@@ -122,6 +149,7 @@ class MockKeywords(ContextAware):
             f"Mock server '{name}' listening at {url}"
             + (f", subprotocols {', '.join(server.subprotocols)}" if server.subprotocols else "")
             + (f", rejecting every upgrade with HTTP {status}" if status else "")
+            + (f", AsyncAPI document {asyncapi} (violations={mode})" if on_client else "")
             + "."
         )
         return url
