@@ -45,6 +45,8 @@ def test_the_contract_keywords_exist():
         "Wait For Client",
         "Stop Mock Server",
         "Save Conversation",
+        "Validate Messages",
+        "Get Contract Coverage",
     }
 
 

@@ -73,6 +73,7 @@ class Context:
             "disconnect": lambda: {"connection": self.fresh_connection()},
             "disconnect_all": lambda: {"timeout": 2},
             "get_connection_info": lambda: {"connection": c},
+            "get_contract_coverage": lambda: {"connection": c},
             "get_message_count": lambda: {"connection": c, "timeout": 0},
             "ignore_messages": lambda: {"connection": "fuzz-rules", "expression": "$.a"},
             "receive": lambda: {"connection": c, "timeout": 0},
@@ -106,6 +107,7 @@ class Context:
             },
             "start_mock_server": lambda: {"alias": next(_names)},
             "stop_mock_server": lambda: {"server": self.fresh_server()},
+            "validate_messages": lambda: {"connection": c},
             "wait_for_client": lambda: {"server": "fuzz-mock", "timeout": 0},
             "wait_until_closed": lambda: {"connection": c, "timeout": 0},
         }

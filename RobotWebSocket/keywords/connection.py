@@ -19,6 +19,7 @@ from ..arguments import (
     optional_positive_int,
     seconds,
 )
+from ..asyncapi import describe_channels
 from ..connecting import connect_error, query_secrets, ssl_context, websocket_options
 from ..deadline import Deadline
 from ..errors import ConnectionAlreadyOpen, InvalidArgument, WebSocketError
@@ -27,7 +28,6 @@ from ..masking import is_secret, is_sensitive, mask_headers, sensitive_values
 from ..protocols import ProtocolError, codec_class
 from ..registry import ClientEntry
 from ..waiting import Watch
-from ..asyncapi import describe_channels
 from .base import DEBUG_WINDOW, STOP_LIMIT, ContextAware
 from .contracts import check_violations, load_contract, log_notes, take_contract
 

@@ -60,9 +60,12 @@ def take_contract(
 ) -> None:
     """Check ``connection``'s messages against ``contract`` from now on (on the loop: the
     first message may already be on its way)."""
-    codec = connection.codec
-    connection.contract = Checking(contract, mode, role, codec and codec.name, answers)
+    connection.contract = Checking(contract, mode, role, protocol_of(connection), answers)
     context.watch_contract(connection)
+
+
+def protocol_of(connection: Connection) -> str | None:
+    return connection.codec.name if connection.codec is not None else None
 
 
 def log_notes(context: Context, contract: Contract) -> None:
@@ -105,10 +108,10 @@ class ContractKeywords(ContextAware):
             checking.settle()  # Counted now; their reports are part of this check.
         self._report_rules(conn)
         if asyncapi not in (None, ""):
-            contract = load_contract(asyncapi, conn.url, conn.codec and conn.codec.name)
+            contract = load_contract(asyncapi, conn.url, protocol_of(conn))
             log_notes(self.context, contract)
             role = "server" if is_mock_client(conn) else "client"
-            checker = Checking(contract, "keep", role, conn.codec and conn.codec.name)
+            checker = Checking(contract, "keep", role, protocol_of(conn))
         elif checking is not None:
             checker = Checking(checking.contract, "keep", checking.role, checking.protocol)
         else:

@@ -149,7 +149,11 @@ class MockKeywords(ContextAware):
             f"Mock server '{name}' listening at {url}"
             + (f", subprotocols {', '.join(server.subprotocols)}" if server.subprotocols else "")
             + (f", rejecting every upgrade with HTTP {status}" if status else "")
-            + (f", AsyncAPI document {asyncapi} (violations={mode})" if on_client else "")
+            + (
+                f", AsyncAPI document {asyncapi} (violations={mode})"
+                if on_client is not None
+                else ""
+            )
             + "."
         )
         return url

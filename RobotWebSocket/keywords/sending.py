@@ -16,8 +16,8 @@ from robot.api.deco import keyword
 
 from .._client import Connection
 from ..arguments import seconds
-from ..deadline import Deadline
 from ..contracts import parsed
+from ..deadline import Deadline
 from ..errors import ContractViolated, InvalidArgument, SendFailed
 from ..formatting import cut
 from ..history import Message
