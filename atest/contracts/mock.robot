@@ -33,9 +33,7 @@ The Server's Rules Go First And The Document Answers What They Leave
     Wait For Client Event    ${python}    message    {"event": "ruled", "reqid": 42}
     ${client}=    Wait For Client    kraken
     Receive    ${client}    $.event    ==    unsubscribe
-    ${second}=    Wait For Client Event    ${python}    message
-    ${messages}=    Get Client Messages    ${python}
-    Length Should Be    ${messages}    2
+    ${messages}=    Wait Until Keyword Succeeds    5s    50ms    Client Should Have Messages    ${python}    2
     ${answer}=    Evaluate    json.loads($messages[1])    modules=json
     Should Be Equal    ${answer}[event]    subscriptionStatus
     Should Be Equal As Integers    ${answer}[reqid]    43
@@ -86,6 +84,13 @@ The Document's Own Example Breaks Its Schema
 
 
 *** Keywords ***
+Client Should Have Messages
+    [Documentation]    Fails unless ``client`` has received ``count`` messages; returns them.
+    [Arguments]    ${client}    ${count}
+    ${messages}=    Get Client Messages    ${client}
+    Length Should Be    ${messages}    ${count}
+    RETURN    ${messages}
+
 Remove The Rules And Stop
     [Documentation]    Rules belong to the name ``kraken`` and outlive its server: remove them.
     Remove Message Rules    kraken

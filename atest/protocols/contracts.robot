@@ -53,7 +53,7 @@ A Received Publish That Breaks Its Channel Fails The Next Keyword
     ...    *breaks the AsyncAPI contract*\n#2 received: closest turnOnOff: /command: 'dance' is not one of ?'on', 'off'?
     ...    Receive    lamp2    $.topic    ==    ${ACTION}/lamp8/turn/off
 
-The Unquoted On And Off Of The 2.6 Streetlights Document Are Booleans
+The Unquoted On And Off Of The Version 2 Streetlights Document Are Booleans
     Connect MQTT    lamp26    asyncapi=${STREETLIGHTS_26}    violations=keep
     Connect MQTT    app26
     Request    lamp26    {"type": "subscribe", "topics": ["${ACTION}/+/turn/on"], "qos": 1}    $.type    ==    suback
