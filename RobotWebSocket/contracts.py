@@ -102,6 +102,15 @@ class Checking:
         self.pending: deque[Message] = deque()
         #: Operations whose missing example was warned about (the loop adds).
         self.unanswered: set[str] = set()
+        #: The last verdict counted and how many messages in a row got it, not yet in
+        #: ``coverage`` (under ``lock``).
+        self._run: list[Any] = [None, 0]
+
+    def _flush(self) -> None:
+        verdict, times = self._run
+        if verdict is not None:
+            self.coverage.add(verdict, times)
+            self._run = [None, 0]
 
     @property
     def document(self) -> str:
@@ -123,7 +132,14 @@ class Checking:
                 self.pending.append(message)
             else:
                 with self.lock:
-                    self.coverage.add(verdict)
+                    # Runs of one verdict (a stream of one kind of message) are counted
+                    # together, by the keyword thread or at the end of the run.
+                    run = self._run
+                    if run[0] is verdict:
+                        run[1] += 1
+                    else:
+                        self._flush()
+                        self._run = [verdict, 1]
             if not self.answers or answered:
                 return None, None
             answer = self.contract.answer(payload, topic)
@@ -153,6 +169,7 @@ class Checking:
             if verdict is None:
                 continue
             with self.lock:
+                self._flush()
                 self.coverage.add(verdict)
             if not verdict.conforms:
                 reports.append((message.seq, verdict))
@@ -181,10 +198,12 @@ class Checking:
 
     def count(self, verdict: Verdict) -> None:
         with self.lock:
+            self._flush()
             self.coverage.add(verdict)
 
     def as_dict(self) -> dict[str, Any]:
         with self.lock:
+            self._flush()
             return self.coverage.as_dict()
 
 

@@ -42,6 +42,7 @@ from websockets.sync.client import connect as sync_connect  # noqa: E402
 from RobotWebSocket import RobotWebSocket, __version__  # noqa: E402
 
 sys.path.insert(0, str(HERE))
+import contracts  # noqa: E402
 import features  # noqa: E402
 
 FULL = {
@@ -54,6 +55,7 @@ FULL = {
     "scale": 5_000,
     "robot": 2_000,
     **features.FULL,
+    **contracts.FULL,
 }
 QUICK = {
     "ingest": 20_000,
@@ -65,6 +67,7 @@ QUICK = {
     "scale": 100,
     "robot": 100,
     **features.QUICK,
+    **contracts.QUICK,
 }
 
 
@@ -312,7 +315,7 @@ TABLE: list[tuple[str, tuple[str, str], Any, str, str]] = [
     ),
     ("  output.xml bytes per message", ("robot", "output_xml_bytes_per_message"), 1.0, "B", "(reported)"),
 ]  # fmt: skip
-TABLE += features.TABLE
+TABLE += features.TABLE + contracts.TABLE
 
 
 #: Width of the scenario column.
@@ -363,6 +366,7 @@ def main() -> None:
         save({"sizes": sizes, "repeat": repeat, "runs": runs, "complete": False})
 
     groups = ["ingest", "rr", "flood", "extract", "scale", "robot", *features.GROUPS]
+    groups += contracts.GROUPS
     wanted = {g for name in (args.only or groups) for g in features.ALIASES.get(name, [name])}
     if wanted - set(groups):
         parser.error(f"unknown groups: {', '.join(sorted(wanted - set(groups)))}")
@@ -402,6 +406,7 @@ def main() -> None:
             if "robot" in wanted:
                 record("robot", lambda: through_robot(base, sizes["robot"]))
             features.run_round(record, wanted, sizes, base, servers, ingest_raw)
+            contracts.run_round(record, wanted, sizes, base, ingest_raw)
 
     med = {
         name: {k: statistics.median(r[k] for r in results) for k in results[0]}

@@ -4,6 +4,7 @@ a keyword finishes, what is housekeeping."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from RobotWebSocket.asyncapi import Contract
 from RobotWebSocket.contracts import Checking, contract_for, document_subject, report_text
@@ -88,3 +89,41 @@ def test_a_mock_server_answers_from_the_example_unless_a_rule_did() -> None:
     answer, warning = server.received(Message(0, 0.0, ping), answered=False)
     assert answer is None and "pong" in warning
     assert server.received(Message(0, 0.0, ping), answered=False) == (None, None)  # Once.
+
+
+def test_counting_a_run_of_one_verdict_at_once_counts_as_one_by_one() -> None:
+    contract = Contract(KRAKEN, None)
+    texts = [
+        '{"event": "subscribe", "reqid": 1, "pair": ["XBT/USD"], "subscription": {"name": "ticker"}}',
+        '{"event": "heartbeat"}',
+    ]
+    sent = contract.check(texts[0], "received", role="server")
+    status = contract.check(
+        '{"event": "subscriptionStatus", "channelID": 1, "channelName": "ticker", '
+        '"pair": ["XBT/USD"], "status": "online", "subscription": {"name": "ticker"}}',
+        "sent",
+        role="server",
+    )
+    for order in ([status, status, sent, sent, status, status, status], [sent, status, status]):
+        one_by_one, in_runs = contract.coverage(), contract.coverage()
+        for verdict in order:
+            one_by_one.add(verdict)
+        runs: list[list[Any]] = []
+        for verdict in order:
+            if runs and runs[-1][0] is verdict:
+                runs[-1][1] += 1
+            else:
+                runs.append([verdict, 1])
+        for verdict, times in runs:
+            in_runs.add(verdict, times)
+        assert in_runs.as_dict() == one_by_one.as_dict()
+
+
+def test_the_loop_counts_runs_and_a_keyword_sees_them_all() -> None:
+    checking = kraken()
+    for _ in range(5):
+        checking.received(Message(0, 0.0, '{"event": "heartbeat"}'), answered=False)
+    checking.received(
+        Message(0, 0.0, '{"event": "systemStatus", "status": "online", "version": "1"}'), False
+    )
+    assert checking.as_dict()["messages"] == {"heartbeat": 5, "systemStatus": 1}
