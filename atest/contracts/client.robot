@@ -126,7 +126,7 @@ The Real Kraken Replies Break The Published Subscription Status Schema
     Connect    ${KRAKEN}/?real=1    alias=real    asyncapi=${KRAKEN_DOC}
     Send    real    ${SUBSCRIBE}
     Run Keyword And Expect Error
-    ...    *\n#2 received: closest subscriptionStatus: /pair: 'XBT/USD' is not of type 'array'; /status: 'subscribed' is not one of ${STATUS_ENUM}\n*
+    ...    *\n#2 received: closest subscriptionStatus: /pair: 'XBT/USD' is not of type 'array'; /status: 'subscribed' is not one of ${STATUS_ENUM}*
     ...    Receive    real    $.event    ==    heartbeat
 
 A Path Parameter Matches One Segment Of The URL And Its Schema
