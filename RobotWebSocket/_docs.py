@@ -140,6 +140,17 @@ parameters of URLs (``?token=``, ``?access_token=``, ``?api_key=``) are masked a
 logs the value a keyword returns: do not assign the return value of `Connect` when the
 URL carries a token.
 
+`Log Conversation` draws the last messages of one or more connections as a sequence
+diagram: a lane per side, an arrow per message in time order with its clock time and its
+time since the first, labelled with the message cut short or a JSONPath value. What the
+library did by itself (rule replies, heartbeats, keep-alives), ignored messages,
+undecodable frames and messages the history dropped are drawn in their own colour and
+dash and named on the arrow. A receiving keyword that fails logs the same picture of the
+messages it examined (at most 10, a few KB). The pictures are plain SVG, with no script:
+log.html reads offline and in CI artefact viewers.
+
+| `Log Conversation` | ${WS} | last=20 | label=$.type |
+
 websockets' own frame-by-frame trace, which shows every message unmasked, stays off
 even at ``--loglevel DEBUG``: the library's connections log to the Python logger
 ``RobotWebSocket.websockets``, set to INFO. Set that logger to DEBUG yourself to see it.
@@ -364,6 +375,16 @@ apply to every client, present and future, so a scripted server is a few rules.
 
 A mock server is stopped when the suite that started it ends, by `Disconnect All` and
 by `Stop Mock Server`, which close its clients with 1001.
+
+A server keeps its closed clients (their histories and conversations) up to 1000; past
+that, the oldest closed clients that `Wait For Client` already returned are forgotten, and
+their names with them.
+
+`Get Connection Info` of a client shows its ``path`` and ``request_headers`` with
+credential values masked, as everywhere. To check a credential the client sent, use
+`Request Header Should Be`: it compares the value and logs only whether it matched.
+
+| `Request Header Should Be` | ${client} | Authorization | == | Bearer ${TOKEN} |
 
 = TLS =
 

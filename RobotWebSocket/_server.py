@@ -94,6 +94,8 @@ class MockServer:
         self.returned = 0
         self.adopted = 0
         self.rejected = 0
+        #: Closed clients forgotten past ``closed_kept``.
+        self.forgotten = 0
         self.stopped = False
         #: Whether a stop ran to its end (the socket closed, every client gone).
         self.finished = False
@@ -121,6 +123,29 @@ class MockServer:
         scheme = "wss" if self.ssl_context is not None else "ws"
         self.url = f"{scheme}://{shown}:{bound[1]}"
         return self.url
+
+    #: Closed clients a server keeps (their names, histories and conversations); past it the
+    #: oldest closed ones that `Wait For Client` already returned are forgotten.
+    closed_kept = 1000
+
+    def forget_closed(self) -> list[Connection]:
+        """Forget the oldest closed clients past :attr:`closed_kept` (Robot's thread); the
+        clients forgotten, for the registry to forget their names."""
+        with self.condition:
+            if len(self.clients) <= self.closed_kept:
+                return []
+            seen = min(self.returned, self.adopted)
+            closed = [c for c in self.clients[:seen] if c.history.closed]
+            excess = len(closed) - self.closed_kept
+            if excess <= 0:
+                return []
+            gone = closed[:excess]
+            dropped = {id(c) for c in gone}
+            self.clients = [c for c in self.clients if id(c) not in dropped]
+            self.returned -= excess
+            self.adopted -= excess
+            self.forgotten += excess
+        return gone
 
     def _create(self, *args: Any, **kwargs: Any) -> _ServerSide:
         # The connection exists before the upgrade (it receives the request), so its owner

@@ -13,7 +13,7 @@ the history dropped are one note at the top.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -88,9 +88,14 @@ def events_of(side: Side, label: Expression | None = None) -> list[Event]:
 
 
 def picture(
-    sides: Sequence[Side], last: int, label: Expression | None = None, title: str = ""
+    sides: Sequence[Side],
+    last: int,
+    label: Expression | None = None,
+    title: str = "",
+    mask: Callable[[str], str] = str,
 ) -> Diagram:
-    """The diagram of the newest ``last`` messages of ``sides``, merged by time."""
+    """The diagram of the newest ``last`` messages of ``sides``, merged by time; ``mask``
+    is applied to every text drawn (labels, lanes, the title), so that no secret is."""
     events: list[Event] = []
     lanes: list[str] = []
     for side in sides:
@@ -98,13 +103,18 @@ def picture(
         for lane in (side.theirs, side.ours) if _is_mock(side) else (side.ours, side.theirs):
             if lane not in lanes:
                 lanes.append(lane)
+    events = [
+        Event(e.time, mask(str(e.from_lane)), mask(str(e.to_lane)), mask(e.label), e.kind)
+        for e in events
+    ]
+    lanes = [mask(lane) for lane in lanes]
     events.sort(key=lambda event: event.time)
     shown = events[-last:] if last else []
     dropped = sum(side.dropped for side in sides)
     left_out = len(events) - len(shown)
     if dropped and shown:
         first = shown[0].time
-        note_lane = sides[0].ours
+        note_lane = mask(sides[0].ours)
         shown.insert(
             0,
             Event(
@@ -115,7 +125,7 @@ def picture(
                 "dropped",
             ),
         )
-    names = ", ".join(f"'{side.name}'" for side in sides)
+    names = ", ".join(f"'{mask(side.name)}'" for side in sides)
     heading = title or (
         f"Conversation of {names}: the newest {len(shown) - (1 if dropped and shown else 0)}"
         f" message(s)" + (f" ({left_out} earlier not drawn)" if left_out else "")
@@ -129,11 +139,16 @@ def _is_mock(side: Side) -> bool:
     return side.theirs == side.name
 
 
-def window_picture(side: Side, window: Sequence[Message], label: Expression | None) -> Diagram:
+def window_picture(
+    side: Side,
+    window: Sequence[Message],
+    label: Expression | None,
+    mask: Callable[[str], str] = str,
+) -> Diagram:
     """The picture of a failed wait: the messages it examined, and what was sent among
     them."""
     if not window:
-        return picture([side], 0, label, title="No message was examined")
+        return picture([side], 0, label, title="No message was examined", mask=mask)
     start, end = window[0].time, window[-1].time
     focused = Side(
         side.name,
@@ -145,5 +160,9 @@ def window_picture(side: Side, window: Sequence[Message], label: Expression | No
     )
     count = len(focused.sent) + len(focused.received) + len(focused.marked)
     return picture(
-        [focused], count, label, title=f"The {len(window)} message(s) examined, as a picture"
+        [focused],
+        count,
+        label,
+        title=f"The {len(window)} message(s) examined, as a picture",
+        mask=mask,
     )

@@ -25,7 +25,8 @@ server) is a subclass of :class:`Entry`, and nothing else:
 5. :attr:`Entry.live` (the name is taken while it is), :meth:`Entry.close` and
    :meth:`Entry.closed_note` (the log line after a group is stopped).
 6. :meth:`Entry.adopt`: entries it brought in since the last call (a server's new clients),
-   for kinds whose members appear on the loop.
+   for kinds whose members appear on the loop, and :meth:`Entry.forget`: the connections it
+   no longer keeps (a server's oldest closed clients past its limit).
 7. :attr:`Entry.owner`: the suite that opened it, which closes it when it ends.
 
 The keyword that creates the kind calls :meth:`Registry.add`.
@@ -93,6 +94,11 @@ class Entry(ABC):
         """Entries this one brought in since the last call (on Robot's thread)."""
         return []
 
+    def forget(self) -> list[Connection]:
+        """Connections this one no longer keeps (a server's oldest closed clients past
+        its limit): the registry forgets their names too."""
+        return []
+
 
 class ClientEntry(Entry):
     """A library client: `Connect`'s (or `Send`'s) connection to a URL."""
@@ -131,7 +137,7 @@ class MockClientEntry(ClientEntry):
         ws = self.connection.ws
         request = getattr(ws, "request", None)
         return {
-            "path": request.path if request is not None else None,
+            "path": mask_url(request.path) if request is not None else None,
             "request_headers": mask_headers(dict(request_headers(self.connection))),
             "subprotocol": ws.subprotocol if ws is not None else None,
         }
@@ -182,6 +188,9 @@ class MockServerEntry(Entry):
             server.adopted = len(server.clients)
         return [MockClientEntry(conn) for conn in new]
 
+    def forget(self) -> list[Connection]:
+        return self.server.forget_closed()
+
 
 class Registry:
     """Every name the keywords know, of every kind, in the order they were first added.
@@ -208,6 +217,10 @@ class Registry:
         for entry in list(self._entries.values()):
             for new in entry.adopt():
                 self._entries[new.name] = new
+            for gone in entry.forget():
+                kept = self._entries.get(gone.name)
+                if kept is not None and kept.connection is gone:
+                    del self._entries[gone.name]
 
     def find(self, name: Any) -> Entry | None:
         """The entry under ``name``, of any kind, or ``None``."""

@@ -39,6 +39,7 @@ FULL = {
     "mock_flood": 200_000,
     "mock_many": 1_000,
     "conversation": 10_000,
+    "picture": 1_000,
 }
 QUICK = {
     "rules_ingest": 20_000,
@@ -50,6 +51,7 @@ QUICK = {
     "mock_flood": 20_000,
     "mock_many": 100,
     "conversation": 2_000,
+    "picture": 200,
 }
 
 #: Rows for run.py's table, in its format.
@@ -68,6 +70,7 @@ TABLE: list[tuple[str, tuple[str, str], Any, str, str]] = [
     ("mock server: open N clients at once", ("mock_many_lib", "open_s"), ("mock_many_raw", "open_s"), "s", "<= 1.5"),
     ("mock server: RSS per client", ("mock_many_lib", "rss_kib_per_client"), ("mock_many_raw", "rss_kib_per_client"), "KiB", "(reported)"),
     ("Save Conversation (vs 1 s)", ("conversation", "seconds"), 1.0, "s", "<= 1 (1 s)"),
+    ("Log Conversation, 1,000 messages (vs 1 s)", ("picture", "seconds"), 1.0, "s", "<= 1 (1 s)"),
 ]  # fmt: skip
 
 
@@ -155,6 +158,20 @@ def conversation(base: str, count: int) -> dict[str, float]:
     return {"seconds": elapsed, "har_bytes": size}
 
 
+def log_conversation(base: str, count: int) -> dict[str, float]:
+    """`Log Conversation` of ``count`` messages: reading them on the loop and drawing the
+    picture (outside Robot nothing is written, so this is the keyword's own work)."""
+    lib = RobotWebSocket(timeout=60, buffer_size=count)
+    url = f"{base}/flood?count={count}&size=100"
+    lib.connect(url, compression=False)
+    lib.wait_until_closed(url, timeout=60)
+    started = time.perf_counter()
+    lib.log_conversation(url, last=count, label="$.n")
+    elapsed = time.perf_counter() - started
+    lib.close()
+    return {"seconds": elapsed}
+
+
 # -- one round ------------------------------------------------------------------------------
 
 
@@ -194,3 +211,4 @@ def run_round(
         record("mock_many_raw", lambda: mock("many", "raw", sizes["mock_many"]))
     if "conversation" in wanted:
         record("conversation", lambda: conversation(base, sizes["conversation"]))
+        record("picture", lambda: log_conversation(base, sizes["picture"]))

@@ -7,6 +7,7 @@ import asyncio
 import json
 import socket
 import subprocess
+import threading
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from typing import Any
 
 import pytest
 from conftest import InProcessServer, robot_command
+from websockets.sync.client import connect as sync_connect
 
 from RobotWebSocket import RobotWebSocket
 from RobotWebSocket._client import Connection
@@ -289,3 +291,58 @@ def test_robots_test_timeout_passes_through_connect_unchanged(tmp_path: Path) ->
     status = next(ET.parse(tmp_path / "output.xml").iter("test")).find("status")
     assert status is not None
     assert (status.get("status"), status.text) == ("FAIL", "Test timeout 1 second exceeded.")
+
+
+def test_a_mock_server_forgets_its_oldest_closed_clients_past_its_limit(
+    lib: RobotWebSocket,
+) -> None:
+    url = lib.start_mock_server(alias="many")
+    server = lib._context.registry.find("many").server  # type: ignore[union-attr]
+    server.closed_kept = 2
+    for n in range(5):
+        lib.connect(url, alias=f"client{n}")
+        name = lib.wait_for_client("many")
+        assert name == f"many#{n + 1}"
+        lib.disconnect(f"client{n}")
+        lib.wait_until_closed(name)
+    lib.connect(url, alias="open one")
+    assert lib.wait_for_client("many") == "many#6"
+    # The three oldest closed clients are forgotten; the two newest and the open one kept.
+    for gone in ("many#1", "many#2", "many#3"):
+        with pytest.raises(AssertionError, match="No connection named"):
+            lib.get_connection_info(gone)
+    for kept in ("many#4", "many#5", "many#6"):
+        assert lib.get_connection_info(kept)["url"].startswith(url)
+    assert server.forgotten == 3
+    assert len(server.clients) == 3
+
+
+def test_a_heartbeat_reaches_a_client_whose_handshake_runs_while_it_starts(
+    lib: RobotWebSocket, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = lib.start_mock_server(alias="beating")
+    entered = threading.Event()
+    original = Connection.start_heartbeats
+
+    def slow_start(self: Connection, only: Any = None) -> None:
+        # The client's handshake step on the loop: its heartbeats are started, and only
+        # then is it put in its server's list. Widen that gap.
+        original(self, only)
+        if only is None and self.name.startswith("beating#"):
+            entered.set()
+            time.sleep(0.5)
+
+    monkeypatch.setattr(Connection, "start_heartbeats", slow_start)
+    received: list[str] = []
+
+    def client() -> None:
+        with sync_connect(url + "/late", open_timeout=5) as ws:
+            while len(received) < 1:
+                received.append(str(ws.recv(timeout=5)))
+
+    thread = threading.Thread(target=client, daemon=True)
+    thread.start()
+    assert entered.wait(5)
+    lib.start_heartbeat("beating", "beat", interval=0.2)  # While the client's step runs.
+    thread.join(10)
+    assert received == ["beat"], received

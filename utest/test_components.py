@@ -39,7 +39,8 @@ def test_every_keyword_is_found_by_libdoc_with_its_documentation():
     names = {kw.name.lower().replace(" ", "_") for kw in doc.keywords}
     assert names == set(LIBRARY.get_keyword_names())
     assert all(kw.doc.strip() and kw.short_doc for kw in doc.keywords)
-    assert "%TOC%" in doc.doc
+    # Robot Framework 7.0 and 7.1 expand %TOC% into the list of sections when they read it.
+    assert "%TOC%" in doc.doc or "- `Connections`\n- `Sending`" in doc.doc
     assert doc.inits and "Imports the library." in doc.inits[0].doc
 
 

@@ -41,7 +41,9 @@ JUNK: list[Any] = [
 ]
 
 KEYWORDS = {
-    kw.name.lower().replace(" ", "_"): [arg.name for arg in kw.args if arg.name]
+    kw.name.lower().replace(" ", "_"): [
+        arg.name for arg in kw.args if arg.name and arg.kind not in ("VAR_POSITIONAL", "VAR_NAMED")
+    ]
     for kw in LibraryDocumentation("RobotWebSocket").keywords
 }
 
@@ -75,6 +77,7 @@ class Context:
             "get_connection_info": lambda: {"connection": c},
             "get_contract_coverage": lambda: {"connection": c},
             "get_message_count": lambda: {"connection": c, "timeout": 0},
+            "log_conversation": lambda: {"connection": c},
             "ignore_messages": lambda: {"connection": "fuzz-rules", "expression": "$.a"},
             "receive": lambda: {"connection": c, "timeout": 0},
             "receive_until": lambda: {
@@ -90,6 +93,12 @@ class Context:
                 "connection": "fuzz-rules",
                 "expression": "$.a",
                 "reply": "r",
+            },
+            "request_header_should_be": lambda: {
+                "connection": c,
+                "name": "Host",
+                "assertion_operator": "contains",
+                "expected": "127",
             },
             "request": lambda: {"connection": c, "message": "{}", "timeout": 0},
             "save_conversation": lambda: {"connection": c, "path": str(self.tmp / "c.har")},

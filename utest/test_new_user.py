@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -76,3 +77,65 @@ def test_a_python_dictionary_sent_as_text_gets_a_hint(
     assert warnings and "is a Python dictionary, not JSON" in warnings[0], warnings
     lib.send(url, '{"op": "place"}')
     assert len(warnings) == 1
+
+
+def test_reply_given_without_its_name_is_said_so(lib: RobotWebSocket) -> None:
+    with pytest.raises(InvalidArgument, match=r"by name: write reply=\{\"op\": \"pong\"\}"):
+        lib.reply_to_messages("ws://x/y", "$.op", "==", "ping", '{"op": "pong"}')
+    with pytest.raises(InvalidArgument, match="needs the reply to send: write reply="):
+        lib.reply_to_messages("ws://x/y", "$.op", "==", "ping")
+
+
+def test_get_connection_info_and_disconnect_log_what_rules_did(
+    lib: RobotWebSocket, server: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines: list[str] = []
+    monkeypatch.setattr(lib._context, "log", lambda text, level="INFO": lines.append(text))
+    url = server.url("/echo")
+    lib.reply_to_messages(url, "$.op", "==", "ping", reply='{"op": "pong"}')
+    lib.connect(url)
+    conn = lib._context.registry.get(url).connection
+    assert conn is not None
+    lib.send(url, '{"op": "ping"}')
+    lib.get_message_count(url, "==", "2")  # The echoed ping, then the echoed pong.
+    lines.clear()
+    lib.send(url, '{"op": "ping"}')
+    lib.get_message_count(url, "==", "4")
+    lines.clear()
+    lib.send(url, '{"op": "ping"}')
+    while conn.event_counts["replied"] < 3:  # The reply is sent on the loop.
+        time.sleep(0.01)
+    lib.get_connection_info(url)
+    assert any("1 automatic reply(ies) sent" in line for line in lines), lines
+    assert any("the first: rule-" in line and "pong" in line for line in lines), lines
+
+
+def test_a_failure_shows_the_newest_three_messages_and_leaves_the_rest_to_the_log(
+    lib: RobotWebSocket, server: Any
+) -> None:
+    url = server.url("/echo")
+    lib.connect(url)
+    for n in range(6):
+        lib.send(url, f'{{"n": {n}}}')
+    lib.get_message_count(url, "==", "6")
+    with pytest.raises(ReceiveFailed) as failure:
+        lib.receive(url, "$.n", "==", "9", last=6, timeout=0.1)
+    text = str(failure.value)
+    assert "Messages examined (6, the newest 3 shown; the log has them all" in text, text
+    assert '{"n": 5}' in text and '{"n": 2}' not in text
+
+
+def test_counts_read_plainly(lib: RobotWebSocket, server: Any, monkeypatch: Any) -> None:
+    lines: list[str] = []
+    monkeypatch.setattr(lib._context, "log", lambda text, level="INFO": lines.append(text))
+    url = server.url("/echo")
+    lib.connect(url)
+    lib.get_message_count(url)
+    assert lines[-1] == f"'{url}' holds 0 message(s).", lines
+
+
+def test_importing_shows_no_return_value() -> None:
+    from robot.libdocpkg import LibraryDocumentation
+
+    init = LibraryDocumentation("RobotWebSocket").inits[0]
+    assert init.to_dictionary().get("returnType") is None

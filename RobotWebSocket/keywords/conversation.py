@@ -1,4 +1,4 @@
-"""Save Conversation."""
+"""Save Conversation and Log Conversation."""
 
 from __future__ import annotations
 
@@ -9,13 +9,18 @@ from typing import Any
 from robot.api.deco import keyword
 
 from .._client import Connection
-from .._server import request_headers
+from .._server import is_mock_client, request_headers
 from .._version import __version__
-from ..arguments import check_path
+from ..arguments import check_path, positive_int
 from ..errors import InvalidArgument
+from ..extraction import compile_expression
 from ..har import conversation
 from ..history import Message
-from .base import ContextAware
+from ..pictures import Side, lanes_of, picture
+from .base import Context, ContextAware
+
+#: The most messages one picture draws.
+MAX_PICTURE = 1000
 
 
 def _snapshot(conn: Connection) -> dict[str, Any]:
@@ -46,8 +51,74 @@ def _snapshot(conn: Connection) -> dict[str, Any]:
     }
 
 
+def _side_on_loop(conn: Connection, last: int) -> Side:
+    """The newest ``last`` of each kind of a connection's messages, read on the loop."""
+    server = conn.name.rsplit("#", 1)[0] if is_mock_client(conn) else None
+    ours, theirs = lanes_of(conn.name, conn.url, server)
+    sent = list(conn.sent_log)[-last:]
+    marked = list(conn.wire_log)[-last:]
+    received = conn.history.last(last)
+    return Side(conn.name, ours, theirs, sent, received, marked, dropped=conn.history.dropped)
+
+
+def picture_side(context: Context, conn: Connection, last: int) -> Side:
+    """What a picture of ``conn`` draws (read on the loop, where its logs grow)."""
+    if not context.loop.running:
+        return Side(conn.name, *lanes_of(conn.name, conn.url, None))
+    result: Side = context.loop.wait(context.loop.call(_side_on_loop, conn, last))
+    return result
+
+
 class ConversationKeywords(ContextAware):
-    """Save Conversation."""
+    """Save Conversation and Log Conversation."""
+
+    @keyword
+    def log_conversation(
+        self, connection: str, *more: str, last: int = 50, label: str | None = None
+    ) -> None:
+        """Logs a sequence diagram of the last ``last`` messages of ``connection`` (and of
+        the connections in ``more``): a picture that reads in log.html without scripts.
+
+        Each side of a connection is a lane: a library connection and its server
+        (``ws://host:port``, shared by the connections to one server); a mock server's
+        client and the mock server. Each message is an arrow from its sender to its
+        receiver, in time order from top to bottom, with its clock time and its time since
+        the first arrow. Its label is the message cut short (binary messages as their size
+        and first bytes), or the value of the JSONPath ``label`` when the message has one.
+
+        What keywords do not see is drawn too, each in its own colour and dash and named on
+        its arrow: ``auto`` (sent by the library itself: rule replies, heartbeats, a
+        protocol's keep-alives and acknowledgements), ``ignored`` (kept out of the history
+        by `Ignore Messages`), ``undecodable`` (a frame its protocol could not decode), and a
+        note for messages the history dropped (``buffer_size``). A legend names the kinds
+        drawn. Labels are the peer's data shown as text, masked as everything the library
+        logs. A receiving keyword that fails logs the same picture of the messages it
+        examined.
+
+        | =Argument= | =Meaning= |
+        | ``connection`` | URL, alias or mock server client name (``mock#1``). |
+        | ``more`` | Further connections drawn in the same picture, merged by time. |
+        | ``last`` | How many of the newest messages to draw, over all the connections (at most 1000). |
+        | ``label`` | JSONPath whose first value labels each arrow (``$.type``); a message without it is labelled with its text. |
+
+        Example:
+        | `Log Conversation` | ${WS} | | |
+        | `Log Conversation` | ${WS} | last=20 | label=$.type |
+        | `Log Conversation` | alice | bob | last=100 |
+        | `Log Conversation` | mock#1 | label=$.op | |
+        """
+        count = positive_int(last, "last")
+        if count > MAX_PICTURE:
+            raise InvalidArgument(f"Argument 'last' must be at most {MAX_PICTURE}, got {count}.")
+        expression = None if label in (None, "") else compile_expression(label)
+        connections = [self._get(name) for name in (connection, *more)]
+        sides = []
+        for conn in connections:
+            self._report_recorded(conn)
+            sides.append(picture_side(self.context, conn, count))
+        drawn = picture(sides, count, expression, mask=self._show)
+        self.context.log_html(drawn.svg)
+        self._log(drawn.text, "DEBUG")
 
     @keyword
     def save_conversation(self, connection: str, path: str) -> str:

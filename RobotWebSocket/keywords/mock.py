@@ -11,10 +11,11 @@ import ssl
 from datetime import timedelta
 from typing import Any
 
+from assertionengine import AssertionOperator
 from robot.api.deco import keyword
 
 from .._client import Connection
-from .._server import MockServer
+from .._server import MockServer, request_headers
 from ..arguments import (
     check_close_code,
     check_close_reason,
@@ -24,8 +25,10 @@ from ..arguments import (
     optional_positive_int,
     seconds,
 )
+from ..assertions import EVALUATING, check, describe, to_operator
 from ..deadline import Deadline
 from ..errors import ConnectionFailed, InvalidArgument, WebSocketError
+from ..masking import is_secret, is_sensitive
 from ..registry import MockServerEntry, close_entries
 from .base import STOP_LIMIT, ContextAware
 from .contracts import check_violations, load_contract, log_notes, take_contract
@@ -275,3 +278,62 @@ class MockKeywords(ContextAware):
                 f"No mock server named '{server}'. Mock servers: {names or 'none'}."
             )
         return entry
+
+    @keyword
+    def request_header_should_be(
+        self,
+        connection: str,
+        name: str,
+        assertion_operator: AssertionOperator | None = None,
+        expected: Any = None,
+    ) -> None:
+        """Checks a header of ``connection``'s upgrade request, without writing a
+        credential's value anywhere.
+
+        On a mock server's client it is a header the client sent (a page's
+        ``Authorization`` token); on a library connection, one the library sent. The
+        header's name is matched in any case. Without an operator, the keyword only checks
+        that the header was sent. For a credential header (``Authorization``, ``Cookie``,
+        names with ``token``, ``key``, ``secret``...) the log and the failure say only
+        whether it matched, never the value or the expected value; other headers are shown.
+        ``expected`` may be a Robot ``Secret``.
+
+        | =Argument= | =Meaning= |
+        | ``connection`` | A mock server's client (``mock#1``), a URL or an alias. |
+        | ``name`` | The header's name. |
+        | ``assertion_operator``, ``expected`` | An assertion on its value (``==``, ``!=``, ``contains``, ``starts``, ``ends``, ``matches``). |
+
+        Example:
+        | ${client}= | `Wait For Client` | | | |
+        | `Request Header Should Be` | ${client} | Authorization | == | Bearer ${TOKEN} |
+        | `Request Header Should Be` | ${client} | Origin | == | http://localhost:3000 |
+        | `Request Header Should Be` | ${client} | X-Trace-Id | | |
+        """
+        conn = self._get(connection)
+        if not isinstance(name, str) or not name.strip():
+            raise InvalidArgument(f"Header name must be a non-empty string, got {name!r:.80}.")
+        values = [v for n, v in request_headers(conn) if n.lower() == name.strip().lower()]
+        secret = is_sensitive(name) or is_secret(expected)
+        want = self._plain(expected)
+        operator = to_operator(assertion_operator)
+        if operator is not None and operator in EVALUATING:
+            raise InvalidArgument(f"'{operator.value}' cannot check a request header.")
+        if not values:
+            raise WebSocketError(
+                f"'{self._show(conn.name)}''s upgrade request has no '{name}' header."
+            )
+        value = values[-1]
+        if operator is None:
+            self._log(f"'{conn.name}''s upgrade request has a '{name}' header.")
+            return
+        holds, _, complaint = check(value, operator, want)
+        shown = describe(operator, "***" if secret else want)
+        if holds:
+            self._log(f"Request header '{name}' of '{conn.name}' matched: {shown}.")
+            return
+        raise WebSocketError(
+            self._show(
+                f"Request header '{name}' of '{conn.name}' does not match: {shown}"
+                + (" (a credential: its value is not shown)." if secret else f": {complaint}.")
+            )
+        )

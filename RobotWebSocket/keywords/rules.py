@@ -13,6 +13,7 @@ from .._client import Connection
 from ..arguments import positive_int, seconds
 from ..errors import InvalidArgument, ReceiveFailed
 from ..query import Query
+from ..registry import MockServerEntry
 from ..rules import Rule, RuleSet, Template
 from .base import ContextAware
 
@@ -78,8 +79,8 @@ class RuleKeywords(ContextAware):
         expression: str,
         assertion_operator: AssertionOperator | None = None,
         expected: Any = None,
-        *,
-        reply: Any,
+        *more: Any,
+        reply: Any = None,
         binary: bool = False,
         times: int | None = None,
     ) -> str:
@@ -99,9 +100,10 @@ class RuleKeywords(ContextAware):
         | =Argument= | =Meaning= |
         | ``connection`` | URL, alias or mock server name; it need not be open yet. |
         | ``expression``, ``assertion_operator``, ``expected`` | Which messages, as in `Receive`; any operator but ``validate`` and ``then``, which need Robot's evaluation and so cannot run on the event loop. |
-        | ``reply`` | Named only. Text, or a dictionary or list sent as JSON; on a protocol connection, a document. |
+        | ``reply`` | Required, and named only (``reply=...``). Text, or a dictionary or list sent as JSON; on a protocol connection, a document. |
         | ``binary`` | Send the reply as UTF-8 bytes in a binary frame. |
         | ``times`` | Reply at most this many times. Default: always. |
+        | ``more`` | Nothing: a fifth positional argument is taken for a ``reply`` written without its name, and fails saying to write ``reply=`` (likewise ``binary=`` and ``times=``). |
 
         Heartbeats that servers expect answered:
 
@@ -112,6 +114,14 @@ class RuleKeywords(ContextAware):
         | `Reply To Messages` | ${WS} | $.op | == | hello | reply=welcome | times=1 |
         | `Reply To Messages` | ${CSMS}/CP-1 | $[2] | == | Reset | reply=[3, "{{$[1]}}", {"status": "Accepted"}] |
         """
+        if more:
+            raise InvalidArgument(
+                f"Reply To Messages takes reply, binary and times by name: write "
+                f"reply={self._show(str(more[0]))[:60]} (got {len(more)} more positional "
+                "argument(s) after the expected value)."
+            )
+        if reply is None:
+            raise InvalidArgument("Reply To Messages needs the reply to send: write reply=...")
         query = Query.build(expression, assertion_operator, self._plain(expected))
         template = Template.compile(self._plain(reply))
         limit = None if times in (None, "", "None") else positive_int(times, "times")
@@ -145,8 +155,11 @@ class RuleKeywords(ContextAware):
         template = Template(Template.compile(self._plain(message)).text, [])
         rule = Rule("heartbeat", None, template, bool(binary), interval=every)
         rule_id = self._add_rule(connection, rule)
-        for conn in self._using(self._rules[connection]):
-            self._loop.wait(self._loop.call(conn.start_heartbeats, rule))
+        ruleset = self._rules[connection]
+        servers = [e.server for e in self._registry.entries() if isinstance(e, MockServerEntry)]
+        self._loop.wait(
+            self._loop.call(_start_heartbeat, rule, ruleset, self._using(ruleset), servers)
+        )
         return rule_id
 
     @keyword
@@ -212,3 +225,20 @@ class RuleKeywords(ContextAware):
         self._report_recorded(conn)
         self._log(f"Ping on '{conn.name}': pong after {rtt * 1000:.2f} ms.")
         return rtt
+
+
+def _start_heartbeat(
+    rule: Rule, ruleset: RuleSet, registered: list[Connection], servers: list[Any]
+) -> None:
+    """Start ``rule`` on every open connection ``ruleset`` applies to, in one loop step (on
+    the loop): the registered ones and every mock server's clients, also those the registry
+    has not adopted yet. A client that connects later starts its name's heartbeats itself;
+    one whose handshake ran while the rule was being added is in its server's list by now,
+    so no client misses the heartbeat."""
+    candidates = list(registered)
+    for server in servers:
+        with server.condition:
+            candidates.extend(server.clients)
+    for conn in candidates:
+        if ruleset in conn.rulesets and conn.is_open:
+            conn.start_heartbeats(rule)

@@ -14,10 +14,15 @@ from ..extraction import Extraction, message_matches
 from ..failures import WaitFailure
 from ..formatting import Row, value_text
 from ..history import Message
+from ..pictures import window_picture
 from ..query import Query, scan
 from ..waiting import Watch
 from .base import Context, ContextAware
+from .conversation import picture_side
 from .sending import Sender
+
+#: The most messages a failed wait's picture draws (a few KB in log.html).
+PICTURE_WINDOW = 10
 
 #: How many messages before a failed Receive's window are judged for its failure message.
 OUTSIDE_CHECKED = 100
@@ -113,9 +118,22 @@ class Waits(ContextAware):
             latest.message if latest.found else None,
             failed=True,
         )
+        self._log_picture(conn, window, query)
         if query.message:
             return ReceiveFailed(self._show(self._custom(query)), failure)
         return failure.error(self._show)
+
+    def _log_picture(self, conn: Connection, window: list[Message], query: Query) -> None:
+        """The failed wait's window as a picture, labelled with its JSONPath when it has
+        one (what was compared), at most :data:`PICTURE_WINDOW` messages."""
+        if not window or not self.context.logs("INFO"):
+            return
+        shown = window[-PICTURE_WINDOW:]
+        expression = query.expression
+        label = expression if expression is not None and expression.kind == "jsonpath" else None
+        side = picture_side(self.context, conn, len(shown) + PICTURE_WINDOW)
+        drawn = window_picture(side, shown, label, mask=self._show)
+        self.context.log_html(drawn.svg)
 
     @staticmethod
     def outside_window(conn: Connection, query: Query, window: list[Message]) -> list[str]:

@@ -55,24 +55,12 @@ Both Sides Of A Library Connection To The Mock Server Are Saved
     ${client_har}=    Read Conversation    ${client_path}    send=1    receive=2
     ${server_har}=    Read Conversation    ${server_path}    send=1    receive=2
     FOR    ${har}    IN    ${client_har}    ${server_har}
-        Har Should Have Message    ${har}    send    1    from the library client
-        Har Should Have Message    ${har}    receive    1    from the mock server
-        Har Should Have Message    ${har}    receive    2    ${SENT_BYTES_BASE64}
-        Upgrade Request Should Mask Credentials    ${har}
+        Har Should Hold The Library Clients Conversation    ${har}
     END
 
 Ignored Messages And The Frames Rules Sent Are In The File, Marked
-    [Teardown]    Remove Rules And Stop
     ${url}=    Set Variable    ${MOCK_URL}/marks
-    Reply To Messages    mock    $.op    ==    ping    reply={"op": "pong"}
-    Reply To Messages    mock    $.op    ==    last    reply={"op": "done"}
-    Ignore Messages    ${url}    $.op    ==    pong
-    Connect    ${url}
-    ${name}=    Wait For Client
-    Send    ${url}    {"op": "ping"}
-    Send    ${url}    {"op": "last"}
-    # "done" was written after "pong" on the same socket: once it is read, so was "pong".
-    Receive    ${url}    $.op    ==    done
+    ${name}=    Talk To A Mock Server That Answers By Rules    ${url}
     ${client_path}=    Save Conversation    ${url}    ${OUTPUT_DIR}${/}mock-marks-client.har
     ${server_path}=    Save Conversation    ${name}    ${OUTPUT_DIR}${/}mock-marks-server.har
     ${client_har}=    Read Conversation    ${client_path}    send=2    receive=2
@@ -81,9 +69,34 @@ Ignored Messages And The Frames Rules Sent Are In The File, Marked
     Har Message Should Be Marked    ${server_har}    receive    {"op": "pong"}    _auto
     Har Message Should Be Marked    ${server_har}    receive    {"op": "done"}    _auto
     Har Message Should Not Be Marked    ${client_har}    receive    {"op": "done"}
+    [Teardown]    Remove Rules And Stop
 
 
 *** Keywords ***
+Har Should Hold The Library Clients Conversation
+    [Documentation]    As the client saw it: it sent one text, it received a text and bytes.
+    [Arguments]    ${har}
+    Har Should Have Message    ${har}    send    1    from the library client
+    Har Should Have Message    ${har}    receive    1    from the mock server
+    Har Should Have Message    ${har}    receive    2    ${SENT_BYTES_BASE64}
+    Upgrade Request Should Mask Credentials    ${har}
+
+Talk To A Mock Server That Answers By Rules
+    [Documentation]    The mock server answers "ping" with "pong" and "last" with "done" by
+    ...    rules; the library client at ``url`` ignores "pong". Returns the mock's client name
+    ...    once "done" arrived: it was written after "pong" on the same socket, so "pong" was
+    ...    read (and ignored) first.
+    [Arguments]    ${url}
+    Reply To Messages    mock    $.op    ==    ping    reply={"op": "pong"}
+    Reply To Messages    mock    $.op    ==    last    reply={"op": "done"}
+    Ignore Messages    ${url}    $.op    ==    pong
+    Connect    ${url}
+    ${name}=    Wait For Client
+    Send    ${url}    {"op": "ping"}
+    Send    ${url}    {"op": "last"}
+    Receive    ${url}    $.op    ==    done
+    RETURN    ${name}
+
 Remove Rules And Stop
     [Documentation]    Rules belong to the name ``mock`` and would outlive the test.
     Remove Message Rules    mock

@@ -91,3 +91,24 @@ Wss Clients That Do Not Trust The CA Fail On The Certificate
     ${python}=    Start Python Client    ${url}/secure
     ${error}=    Wait For Client Event    ${python}    error
     Should Contain    ${error}[message]    CERTIFICATE_VERIFY_FAILED
+
+A Client's Credential Header Is Checked Without Being Logged
+    [Documentation]    Logs only whether the header matched: the token is in no message.
+    Start Mock Server For The Test
+    &{headers}=    Create Dictionary    Authorization=Bearer ${TOKEN}    X-Page=http://page.test
+    Start Python Client    ${MOCK_URL}/feed?token=${API_TOKEN}    headers=${headers}
+    ${name}=    Wait For Client
+    Request Header Should Be    ${name}    authorization    ==    Bearer ${TOKEN}
+    Request Header Should Be    ${name}    X-Page    starts    http://
+    Request Header Should Be    ${name}    X-Page
+    ${error}=    Run Keyword And Expect Error    *does not match*
+    ...    Request Header Should Be    ${name}    Authorization    ==    Bearer wrong-token
+    Should Not Contain    ${error}    ${TOKEN}
+    Should Not Contain    ${error}    wrong-token
+    Run Keyword And Expect Error    *X-Page*does not match*'http://page.test' (str) should be 'https://page.test'*
+    ...    Request Header Should Be    ${name}    X-Page    ==    https://page.test
+    Run Keyword And Expect Error    *has no 'X-Missing' header*    Request Header Should Be    ${name}    X-Missing
+    ${info}=    Get Connection Info    ${name}
+    Should Be Equal    ${info}[path]    /feed?token=***
+    Should Be Equal    ${info}[request_headers][Authorization]    ***
+    Should Not Be Equal    ${info}[request_headers][Sec-WebSocket-Key]    ***

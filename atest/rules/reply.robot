@@ -127,6 +127,10 @@ Rules Stay Through Disconnect And Apply To The Next Connect Of The Name
     ${info}=    Get Connection Info    again
     Should Be Equal As Integers    ${info}[auto_sent]    1
 
+A Reply Written Without Its Name Fails Saying So
+    Run Keyword And Expect Error    Reply To Messages takes reply, binary and times by name: write reply={"type": "pong"}*
+    ...    Reply To Messages    ${WS}/echo    $.type    ==    ping    {"type": "pong"}
+
 
 *** Keywords ***
 Messages Received By Server
