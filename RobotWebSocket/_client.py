@@ -167,6 +167,7 @@ class Connection(Timers):
         # The session starts before a close that came with the handshake is handled, so
         # that a refusal the codec sees at once (no subprotocol) is reported as such.
         self._open_codec(ws)
+        self._start_server_ticks()
         if ws.connection_lost_waiter.done():  # It closed before it was handed over.
             self.lost(ws, None)
 
@@ -294,6 +295,8 @@ class Connection(Timers):
             now, arrive = time.time(), self._arrive
             for received in out.documents:
                 arrive(ws, Message(0, now, received.raw, received.document))
+        if "codec" not in self._timers:
+            self._start_server_ticks()
         if out.refused is None and not out.ready and out.close is None:
             return
         session = self._session
@@ -307,6 +310,13 @@ class Connection(Timers):
             self._start_ticks()
         if out.close is not None:
             asyncio.ensure_future(ws.close(*out.close))
+
+    def _start_server_ticks(self) -> None:
+        """A server role ticks as soon as it has an interval (Socket.IO pings from its open
+        packet on, before any session); a client role once its session is up."""
+        codec = self.codec
+        if codec is not None and codec.server and codec.tick_interval and self.ws is not None:
+            self._start_ticks()
 
     def lost(self, ws: Any, exc: Exception | None) -> None:
         """The TCP connection ended (on the loop): record how, and end the history."""
@@ -365,6 +375,11 @@ class Connection(Timers):
         """The frames that send ``message`` (a document, or JSON text of one)."""
         assert self.codec is not None
         return self.codec.encode(_document(message))
+
+    def wants(self, message: Any) -> bool:
+        """Whether a message sent to every client of a server is for this one (its
+        codec's say; always, without a codec)."""
+        return self.codec is None or self.codec.wants(_document(message))
 
     def request(self, message: Any) -> tuple[list[Frame], Any]:
         """The frames of a request and the test that tells its reply (see ``Codec``)."""

@@ -386,6 +386,41 @@ credential values masked, as everywhere. To check a credential the client sent, 
 
 | `Request Header Should Be` | ${client} | Authorization | == | Bearer ${TOKEN} |
 
+= Mock servers that speak a protocol =
+
+`Start Mock Server` with ``protocol`` (the names `Connect` takes, and ``signalr``) does
+the server's side of that protocol for every client, driving the same codec as `Connect`
+in its server role: it answers the handshake and the keep-alives itself (they never enter
+a client's history), each client's history holds documents, `Send` and `Request` take
+documents, and `Get Connection Info` of a client has ``session``, what the client sent in
+its handshake, with credential values masked.
+
+| =protocol= | =what the mock server does= | =clients' documents= | =Send and Request to a client= |
+| ``socketio`` | Engine.IO open (``sid``, ``pingInterval``, ``pingTimeout``), accepts namespace connects (``session``: the ``auth``), pings and drops a client that stops answering; a polling request gets HTTP 400 | events and acks | ``{"event": ..., "args": [...]}`` emits; `Request` waits for the client's ack |
+| ``graphql-transport-ws``, ``graphql-ws`` | acknowledges ``connection_init`` (``session``: its payload), answers pings (legacy: sends ``ka``) | ``subscribe``/``start``, ``complete``/``stop`` | messages as they are: ``{"id": "1", "type": "next", "payload": ...}`` |
+| ``stomp`` | ``CONNECTED`` with heart-beats agreed, ``RECEIPT`` for a ``receipt`` header (``session``: the ``CONNECT`` headers) | frames: ``SEND``, ``SUBSCRIBE``... | a ``MESSAGE`` to a destination gets ``subscription`` and ``message-id`` from the client's ``SUBSCRIBE``; `Request` waits for its ``ACK`` |
+| ``mqtt`` | ``CONNACK``, ``SUBACK``, QoS 1 and 2 acknowledgements, ``PINGRESP`` (``session``: the ``CONNECT`` fields); no routing between clients | packets: ``publish``, ``subscribe``... | ``publish`` documents; `Request` waits for ``puback``/``pubcomp`` |
+| ``ocpp1.6``, ``ocpp2.0.1``, ``ocpp2.1`` | selects the version's subprotocol; a client that does not offer it gets HTTP 400 | the charge point's arrays | arrays; `Request` sends ``[action, payload]`` as a CALL |
+| ``signalr`` | answers the handshake and the negotiate ``POST`` (websockets 16 or newer), pings and answers pings | hub messages | ``{"target": ..., "arguments": [...]}`` invokes; `Request` waits for the client's completion (client results) |
+
+``init`` is what the server puts in its own side of the handshake: Socket.IO's open
+packet fields (``{"pingInterval": 1000, "pingTimeout": 2000}``, milliseconds), the
+``connection_ack`` payload, ``CONNECTED`` headers (``heart-beat``, ``server``...), MQTT's
+``code`` (a ``CONNACK`` return code that refuses) and ``session_present``, SignalR's
+``keep_alive`` and ``timeout`` (seconds). The protocol's subprotocol is selected when the
+client offers it, unless ``subprotocols`` is given.
+
+`Send` to the server's name reaches each client the document is for: a STOMP ``MESSAGE``
+the clients subscribed to its destination, an MQTT ``publish`` the clients with a matching
+filter, a Socket.IO event the clients connected to its namespace. Rules script what the
+protocol leaves to the application; a STOMP ``MESSAGE`` sent by a rule gets its
+``subscription`` and ``message-id`` as `Send` does.
+
+| ${url}= | `Start Mock Server` | alias=csms | protocol=ocpp1.6 | | |
+| `Reply To Messages` | csms | $[2] | == | BootNotification | reply=[3, "{{$[1]}}", {"status": "Accepted", "currentTime": "2026-01-01T00:00:00Z", "interval": 300}] |
+| ${cp}= | `Wait For Client` | csms | | | |
+| `Request` | ${cp} | ["Reset", {"type": "Hard"}] | $[2].status | == | Accepted |
+
 = TLS =
 
 ``wss://`` certificates are verified against the system's CAs by default. Give a CA

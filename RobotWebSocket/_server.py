@@ -3,7 +3,11 @@
 
 The server is websockets' own (``serve``); its connections mix in :class:`._wire.DirectPaths`,
 so a client's messages go through :meth:`Connection.deliver` (rules, then the history)
-exactly as a library client's do. Keyword threads never touch the server: they read
+exactly as a library client's do. With a protocol, each client's connection drives the
+protocol codec's server role (``codec_class(name)(init, server=True)``) as a library
+client drives its client role; the codec class answers the upgrade hooks (refusals, the
+subprotocol, plain HTTP requests such as SignalR's negotiate). Nothing here knows a
+protocol. Keyword threads never touch the server: they read
 ``clients`` under ``condition``, which the loop notifies as each client arrives, and hand
 starting and stopping over to the loop. Nothing here logs.
 """
@@ -27,6 +31,7 @@ from ._client import Connection
 from ._wire import WIRE_LOGGER, DirectPaths
 from .history import BUFFER_BYTES, History
 from .masking import mask_url
+from .protocols import Codec
 from .rules import RuleSet
 
 
@@ -71,6 +76,8 @@ class MockServer:
         max_size: int | None = 1048576,
         close_timeout: float = 5.0,
         owner: str | None = None,
+        codec_class: type[Codec] | None = None,
+        init: Any = None,
         on_client: Callable[[Connection], None] | None = None,
     ) -> None:
         self.alias = alias
@@ -85,6 +92,11 @@ class MockServer:
         self.close_timeout = close_timeout
         #: The suite that started the server; it is stopped when that suite ends.
         self.owner = owner
+        #: The protocol every client speaks (its codec class), and the server's ``init``.
+        self.codec_class = codec_class
+        self.init = init
+        #: Where the upgrade hooks are: the server role's class (which inherits them).
+        self._role = None if codec_class is None else codec_class.server_class or codec_class
         #: Called on the loop as each client is named (the AsyncAPI contract is taken on).
         self.on_client = on_client
         self.url = ""
@@ -94,6 +106,8 @@ class MockServer:
         self.returned = 0
         self.adopted = 0
         self.rejected = 0
+        #: The HTTP status of the last upgrade refused (``reject``, or the protocol's).
+        self.refused_status: int | None = None
         #: Closed clients forgotten past ``closed_kept``.
         self.forgotten = 0
         self.stopped = False
@@ -150,21 +164,42 @@ class MockServer:
     def _create(self, *args: Any, **kwargs: Any) -> _ServerSide:
         # The connection exists before the upgrade (it receives the request), so its owner
         # does too; it is named, and counted, only once the upgrade is accepted.
+        cls = self.codec_class
         owner = Connection(
             name="",
             url="",
             alias=None,
             history=History(self.buffer_size, self.buffer_bytes),
             display_url="",
+            codec=None if cls is None else cls(self.init, max_size=self.max_size, server=True),
         )
         return _ServerSide(*args, owner=owner, **kwargs)
 
     def _process_request(self, ws: ServerConnection, request: Request) -> Response | None:
-        if self.reject is None:
+        if self.reject is not None:
+            self.rejected += 1
+            self.refused_status = self.reject
+            status = http.HTTPStatus(self.reject)
+            return ws.respond(status, f"{status.phrase}\n")
+        cls = self._role
+        if cls is None:
+            return None
+        # websockets 16 and newer hand over requests of any method; 15 reads GET only.
+        method = getattr(request, "method", "GET")
+        if method != "GET":
+            answer = cls.answer_request(method, request.path, request.headers)
+            if answer is None:
+                return None
+            response = ws.respond(answer[0], answer[2])
+            del response.headers["Content-Type"]
+            response.headers["Content-Type"] = answer[1]
+            return response
+        refusal = cls.refuse_request(request.path, request.headers)
+        if refusal is None:
             return None
         self.rejected += 1
-        status = http.HTTPStatus(self.reject)
-        return ws.respond(status, f"{status.phrase}\n")
+        self.refused_status = refusal[0]
+        return ws.respond(*refusal)
 
     def _select_subprotocol(
         self, ws: ServerConnection, offered: Sequence[Subprotocol]
@@ -173,6 +208,9 @@ class MockServer:
         for subprotocol in self.subprotocols:
             if subprotocol in offered:
                 return Subprotocol(subprotocol)
+        if self._role is not None and not self.subprotocols:
+            selected = self._role.select_subprotocol(offered)
+            return None if selected is None else Subprotocol(selected)
         return None
 
     def _process_response(self, ws: ServerConnection, request: Request, response: Response) -> None:

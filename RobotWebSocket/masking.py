@@ -110,3 +110,21 @@ def sensitive_values(value: Any, sensitive: bool = False) -> list[str]:
     if not sensitive or isinstance(value, bool) or not isinstance(value, (str, int)):
         return []
     return [str(value)] if str(value) else []
+
+
+def mask_nested(value: Any, sensitive: bool = False) -> Any:
+    """A copy of ``value`` (a session: nested dictionaries and lists) with the values under
+    a sensitive name replaced by :data:`MASK`, as :func:`sensitive_values` finds them;
+    flags stay as they are."""
+    if isinstance(value, Mapping):
+        return {
+            name: mask_nested(item, sensitive or is_sensitive(str(name)))
+            for name, item in value.items()
+        }
+    if isinstance(value, (list, tuple)):
+        return [mask_nested(item, sensitive) for item in value]
+    if is_secret(value) or (
+        sensitive and isinstance(value, (str, int)) and not isinstance(value, bool) and str(value)
+    ):
+        return MASK
+    return value

@@ -47,7 +47,7 @@ from typing import Any
 from ._client import Connection
 from ._server import MockServer, request_headers
 from .errors import ConnectionNotFound
-from .masking import mask_headers, mask_url
+from .masking import mask_headers, mask_nested, mask_url
 from .rules import RuleSet
 
 
@@ -136,11 +136,16 @@ class MockClientEntry(ClientEntry):
         assert self.connection is not None
         ws = self.connection.ws
         request = getattr(ws, "request", None)
-        return {
+        codec = self.connection.codec
+        info = {
             "path": mask_url(request.path) if request is not None else None,
             "request_headers": mask_headers(dict(request_headers(self.connection))),
             "subprotocol": ws.subprotocol if ws is not None else None,
         }
+        if codec is not None:
+            # What the client sent in its handshake: its credentials are masked.
+            info["session"] = mask_nested(codec.session)
+        return info
 
 
 class MockServerEntry(Entry):

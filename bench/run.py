@@ -44,6 +44,7 @@ from RobotWebSocket import RobotWebSocket, __version__  # noqa: E402
 sys.path.insert(0, str(HERE))
 import contracts  # noqa: E402
 import features  # noqa: E402
+import mock_protocols  # noqa: E402
 
 FULL = {
     "ingest": 200_000,
@@ -55,6 +56,7 @@ FULL = {
     "scale": 5_000,
     "robot": 2_000,
     **features.FULL,
+    **mock_protocols.FULL,
     **contracts.FULL,
 }
 QUICK = {
@@ -67,6 +69,7 @@ QUICK = {
     "scale": 100,
     "robot": 100,
     **features.QUICK,
+    **mock_protocols.QUICK,
     **contracts.QUICK,
 }
 
@@ -315,7 +318,7 @@ TABLE: list[tuple[str, tuple[str, str], Any, str, str]] = [
     ),
     ("  output.xml bytes per message", ("robot", "output_xml_bytes_per_message"), 1.0, "B", "(reported)"),
 ]  # fmt: skip
-TABLE += features.TABLE + contracts.TABLE
+TABLE += features.TABLE + mock_protocols.TABLE + contracts.TABLE
 
 
 #: Width of the scenario column.
@@ -345,7 +348,7 @@ def main() -> None:
         "--only",
         nargs="*",
         help="run only these groups: ingest rr flood extract scale robot "
-        + " ".join(features.GROUPS)
+        + " ".join(features.GROUPS + mock_protocols.GROUPS + contracts.GROUPS)
         + "; 'protocols' is socketio mqtt stomp, 'features' all of "
         + ", ".join(features.GROUPS),
     )
@@ -366,6 +369,7 @@ def main() -> None:
         save({"sizes": sizes, "repeat": repeat, "runs": runs, "complete": False})
 
     groups = ["ingest", "rr", "flood", "extract", "scale", "robot", *features.GROUPS]
+    groups += mock_protocols.GROUPS
     groups += contracts.GROUPS
     wanted = {g for name in (args.only or groups) for g in features.ALIASES.get(name, [name])}
     if wanted - set(groups):
@@ -406,6 +410,7 @@ def main() -> None:
             if "robot" in wanted:
                 record("robot", lambda: through_robot(base, sizes["robot"]))
             features.run_round(record, wanted, sizes, base, servers, ingest_raw)
+            mock_protocols.run_round(record, wanted, sizes)
             contracts.run_round(record, wanted, sizes, base, ingest_raw)
 
     med = {

@@ -21,7 +21,7 @@ from .._robot import LEVELS
 from ..contracts import report_text
 from ..errors import ConnectionClosed, ContractViolated
 from ..formatting import Highlight, Row, cut, html_table
-from ..masking import mask_text, reveal
+from ..masking import mask_text, reveal, sensitive_values
 from ..registry import Entry, Registry, close_entries
 from ..rules import RuleSet
 
@@ -202,6 +202,12 @@ class Context:
         """What the loop recorded on ``connection`` since the previous keyword read it: what
         its rules did, and messages dropped past ``buffer_size``. Every keyword that reads a
         connection calls this first."""
+        codec = connection.codec
+        if codec is not None and codec.server and codec.session is not None:
+            # A mock server's client sent credentials in its handshake (MQTT's password,
+            # STOMP's passcode, a Socket.IO auth token): the log never shows them.
+            for secret in sensitive_values(codec.session):
+                self.remember_secret(secret)
         self.report_rules(connection)
         dropped = connection.history.take_dropped()
         if dropped:

@@ -7,6 +7,7 @@ keywords reach them through it, as any other name.
 from __future__ import annotations
 
 import http
+import json
 import ssl
 from datetime import timedelta
 from typing import Any
@@ -29,6 +30,7 @@ from ..assertions import EVALUATING, check, describe, to_operator
 from ..deadline import Deadline
 from ..errors import ConnectionFailed, InvalidArgument, WebSocketError
 from ..masking import is_secret, is_sensitive
+from ..protocols import ProtocolError, codec_class
 from ..registry import MockServerEntry, close_entries
 from .base import STOP_LIMIT, ContextAware
 from .contracts import check_violations, load_contract, log_notes, take_contract
@@ -48,6 +50,8 @@ class MockKeywords(ContextAware):
         keyfile: str | None = None,
         reject: int | None = None,
         max_size: int | None = 1048576,
+        protocol: str | None = None,
+        init: Any = None,
         asyncapi: str | None = None,
         violations: str = "fail",
     ) -> str:
@@ -70,8 +74,18 @@ class MockKeywords(ContextAware):
         | ``certfile``, ``keyfile`` | Certificate chain and private key (PEM) to serve ``wss://``. |
         | ``reject`` | An HTTP status (``401``, ``403``...) that refuses every upgrade. |
         | ``max_size`` | Largest incoming message in bytes; a larger one closes that client with 1009. |
+        | ``protocol`` | Do the server's side of a protocol for every client: ``socketio``, ``graphql-transport-ws``, ``graphql-ws``, ``stomp``, ``mqtt``, ``ocpp1.6``, ``ocpp2.0.1``, ``ocpp2.1`` or ``signalr``; see `Mock servers that speak a protocol`. |
+        | ``init`` | What the server puts in its own side of the handshake (a dictionary, or JSON text of one): Socket.IO's open packet fields (``pingInterval``, ``pingTimeout`` in ms...), the GraphQL ``connection_ack`` payload, STOMP ``CONNECTED`` headers (``heart-beat``...), MQTT ``code`` and ``session_present`` of ``CONNACK``, SignalR ``keep_alive`` and ``timeout`` in seconds. OCPP takes none. |
         | ``asyncapi`` | Path of an AsyncAPI document that describes this server: its clients' messages are checked against it, and it answers from its examples; see `Contracts`. |
         | ``violations`` | What a client's message that breaks the document does: ``fail``, ``warn`` or ``keep``, as in `Connect`. |
+
+        With ``protocol``, the server answers each client's handshake and keep-alives
+        itself, its clients' histories hold documents (Socket.IO events, STOMP frames,
+        MQTT packets, OCPP arrays, SignalR hub messages), `Send` and `Request` take
+        documents, and ``Get Connection Info`` has the client's ``session`` (credentials
+        masked). The protocol's subprotocol is selected when the client offers it (unless
+        ``subprotocols`` is given); OCPP refuses a client that does not offer its version,
+        and Socket.IO a polling request, with HTTP 400.
 
         With ``asyncapi``, directions are those of the document's server: a client's
         messages must be messages the server receives, and what `Send` sends to a client
@@ -90,6 +104,8 @@ class MockKeywords(ContextAware):
         | `Start Mock Server` | alias=shop | subprotocols=${{["chat.v2", "chat.v1"]}} | |
         | `Start Mock Server` | certfile=${CERT} | keyfile=${KEY} | |
         | `Start Mock Server` | alias=locked | reject=401 | |
+        | `Start Mock Server` | alias=csms | protocol=ocpp1.6 | |
+        | `Start Mock Server` | alias=sio | protocol=socketio | init={"pingInterval": 1000, "pingTimeout": 2000} |
         | `Start Mock Server` | alias=kraken | asyncapi=${CURDIR}/kraken.asyncapi.yml | |
         """
         name = str(alias or "")
@@ -112,6 +128,7 @@ class MockKeywords(ContextAware):
         status = None if reject in (None, "") else self._reject_status(reject)
         context = self._server_ssl(certfile, keyfile)
         size_limit = optional_positive_int(max_size, "max_size")
+        role, server_init = self._protocol(protocol, init, size_limit)
         listen_port = check_port(port)
         if not isinstance(host, str) or not host or len(host) > 253:
             raise InvalidArgument(
@@ -120,7 +137,7 @@ class MockKeywords(ContextAware):
         mode = check_violations(violations)
         on_client = None
         if asyncapi not in (None, ""):
-            contract = load_contract(asyncapi, None, None)
+            contract = load_contract(asyncapi, None, protocol)
             log_notes(self.context, contract)
             library = self.context
 
@@ -138,6 +155,8 @@ class MockKeywords(ContextAware):
             max_size=size_limit,
             close_timeout=self._timeout,
             owner=self.context.suite_id(),
+            codec_class=role,
+            init=server_init,
             on_client=on_client,
         )
         try:
@@ -150,6 +169,7 @@ class MockKeywords(ContextAware):
         self._registry.add(MockServerEntry(server))
         self._log(
             f"Mock server '{name}' listening at {url}"
+            + (f", speaking {role.name}" if role is not None else "")
             + (f", subprotocols {', '.join(server.subprotocols)}" if server.subprotocols else "")
             + (f", rejecting every upgrade with HTTP {status}" if status else "")
             + (
@@ -160,6 +180,26 @@ class MockKeywords(ContextAware):
             + "."
         )
         return url
+
+    def _protocol(self, protocol: Any, init: Any, max_size: int | None) -> tuple[Any, Any]:
+        """The codec class of ``protocol`` (``None`` without one) and the server's ``init``,
+        checked by building one server codec now, so that a bad one fails the keyword."""
+        if protocol in (None, ""):
+            if init not in (None, ""):
+                raise InvalidArgument("Argument 'init' needs 'protocol'.")
+            return None, None
+        value = self.context.plain(init, nested=True)
+        if isinstance(value, str) and value.strip()[:1] in ("{", "["):
+            try:
+                value = json.loads(value)
+            except ValueError as error:
+                raise InvalidArgument(f"Argument 'init' is not valid JSON: {error}.") from error
+        try:
+            cls = codec_class(str(protocol))
+            cls(value, max_size=max_size, server=True)
+        except ProtocolError as error:
+            raise InvalidArgument(f"Cannot serve protocol {protocol!r}: {error}.") from error
+        return cls, value
 
     @staticmethod
     def _reject_status(reject: Any) -> int:
@@ -219,7 +259,7 @@ class MockKeywords(ContextAware):
                         f"No new client connected to mock server '{mock.alias}' ({mock.url}) "
                         f"within {deadline.timeout:g} s (timed out)"
                         + (
-                            f"; {mock.rejected} upgrade(s) were rejected with HTTP {mock.reject}"
+                            f"; {mock.rejected} upgrade(s) were rejected with HTTP {mock.refused_status}"
                             if mock.rejected
                             else ""
                         )

@@ -111,7 +111,10 @@ class SendingKeywords(ContextAware):
         when the server does not read (TCP backpressure).
 
         `Send` to a mock server's name sends ``message`` to each of its open clients
-        (see `Start Mock Server`).
+        (see `Start Mock Server`); on a server with a ``protocol``, to each client the
+        document is for (a STOMP ``MESSAGE`` to the clients subscribed to its destination,
+        an MQTT ``publish`` to those with a matching filter, a Socket.IO event to those
+        connected to its namespace).
 
         Example:
         | `Send` | ${WS} | hello |
@@ -126,7 +129,13 @@ class SendingKeywords(ContextAware):
         value = self._plain(message)
         limit = seconds(timeout, "timeout")
         count = 0
+        group = entry.connection is None
         for conn in entry.recipients():
+            if group and not raw and conn.codec is not None:
+                # A protocol server's clients take what is for them: a STOMP MESSAGE to a
+                # destination they subscribed to, an MQTT publish matching their filters.
+                if not self._sender.on_loop(conn.wants, value):
+                    continue
             self._sender.send_payload(conn, self._sender.frames(conn, value, binary, raw), limit)
             count += 1
         note = entry.sent_note(count)

@@ -21,6 +21,9 @@ _TABLE: dict[str, tuple[str, str]] = {
     "ocpp1.6": ("ocpp", "Ocpp16"),
     "ocpp2.0.1": ("ocpp", "Ocpp201"),
     "ocpp2.1": ("ocpp", "Ocpp21"),
+    # The hub protocol is signalr.SignalR; hub adds its server role's constructor and
+    # negotiate answer (SignalR(..., server=True) is a hub.SignalRServer).
+    "signalr": ("hub", "SignalR"),
 }
 
 NAMES = tuple(_TABLE)

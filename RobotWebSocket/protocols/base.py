@@ -26,6 +26,8 @@ The server role (the mock server's side) is the same interface::
 
     cls = CODECS[name]
     status = cls.refuse_request(path, headers)     # process_request: (status, body) or None
+    answer = cls.answer_request(method, path, headers)  # another method than GET: (status,
+                                                   # content type, body) or None
     selected = cls.select_subprotocol(offered)     # select_subprotocol: a name or None
     codec = cls(init, max_size=n, server=True)     # an instance of cls.server_class
     out = codec.opened(selected, now)              # the upgrade is answered
@@ -229,6 +231,14 @@ class Codec:
                 f"This {cls.name} server needs the WebSocket subprotocol {wanted}: "
                 "the client did not offer it in Sec-WebSocket-Protocol.\n"
             )
+        return None
+
+    @classmethod
+    def answer_request(cls, method: str, path: str, headers: Any) -> tuple[int, str, str] | None:
+        """Server role: the HTTP status, content type and body that answer a plain HTTP
+        request (``method`` other than ``GET``, such as SignalR's negotiate ``POST``) that
+        the protocol makes before its WebSocket, or ``None`` to leave it to the WebSocket
+        server, which refuses it as no upgrade."""
         return None
 
     def __init__(

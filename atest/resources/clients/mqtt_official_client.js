@@ -1,13 +1,13 @@
 // mqtt.js 5 (MQTT 3.1.1 over WebSocket) against an MQTT server.
-// Usage: NODE_PATH=atest/resources/node/node_modules node mqtt_official_client.js <ws://host:port/mqtt> <seconds to stay>
+// Usage: NODE_PATH=atest/resources/node/node_modules node mqtt_official_client.js <ws://host:port/mqtt> <seconds to stay> [client id]
 // Prints one JSON line per thing it saw; the last line is {"event": "done", ...}.
 const mqtt = require("mqtt");
 
-const [url, stay] = [process.argv[2], Number(process.argv[3] || 2)];
+const [url, stay, clientId] = [process.argv[2], Number(process.argv[3] || 2), process.argv[4] || "dev-1"];
 const log = (line) => console.log(JSON.stringify(line));
 const pings = { sent: 0, answered: 0 };
 const client = mqtt.connect(url, {
-  clientId: "dev-1",
+  clientId,
   username: "device",
   password: "secret",
   keepalive: 1,
