@@ -20,7 +20,9 @@ from .keywords.conversation import ConversationKeywords
 from .keywords.history import HistoryKeywords
 from .keywords.mock import MockKeywords
 from .keywords.protocol import ProtocolKeywords
+from .keywords.proxy import ProxyKeywords
 from .keywords.receiving import ReceivingKeywords
+from .keywords.replay import ReplayKeywords
 from .keywords.rules import RuleKeywords
 from .keywords.sending import Sender, SendingKeywords
 from .keywords.validation import ValidationKeywords
@@ -102,6 +104,8 @@ class RobotWebSocket(DynamicCore):
                 RuleKeywords(context),
                 ProtocolKeywords(context, sender, waits),
                 MockKeywords(context),
+                ProxyKeywords(context),
+                ReplayKeywords(context, sender),
                 ConversationKeywords(context),
                 HistoryKeywords(context),
                 ValidationKeywords(context),

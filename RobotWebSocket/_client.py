@@ -37,7 +37,7 @@ _timeout = getattr(asyncio, "timeout", None)
 EVENTS_KEPT = 1000
 
 #: The kinds of :meth:`Connection.note`: what rules did, and warnings for the next keyword.
-EVENT_KINDS = ("ignored", "replied", "heartbeat", "warn")
+EVENT_KINDS = ("ignored", "replied", "heartbeat", "fault", "warn")
 
 
 class SessionRefused(Exception):

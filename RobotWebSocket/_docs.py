@@ -421,6 +421,35 @@ protocol leaves to the application; a STOMP ``MESSAGE`` sent by a rule gets its
 | ${cp}= | `Wait For Client` | csms | | | |
 | `Request` | ${cp} | ["Reset", {"type": "Hard"}] | $[2].status | == | Accepted |
 
+= Proxy, faults and replay =
+
+`Start Proxy` puts a proxy between a real client and a real server, on the library's
+event loop. A client that connects to the proxy's URL with path and query P is connected
+to the upstream URL + P, with its headers and subprotocols; a refusal is passed on with
+the server's status, and an unreachable server gives HTTP 502. Each client becomes two
+connections: ``proxy#1`` holds what the client sent, ``proxy#1.upstream`` what the server
+sent; every keyword reads either, and `Send` to them writes to the client or to the
+server. Messages are forwarded as they arrive, with their frame type, and close codes
+pass through both ways.
+
+`Add Fault` breaks the conversation on purpose: ``drop``, ``delay`` (order kept),
+``duplicate``, ``replace`` (a template, as in `Reply To Messages`) or ``close``, on the
+messages an expression matches, on one side (``proxy#1``: what the client sends;
+``proxy#1.upstream``: what the server sends) or on both sides of every client (the
+proxy's alias). Faults are message rules: ``times`` limits them and
+`Remove Message Rules` removes them. `Pause Proxy` stalls a direction (held messages,
+unanswered pings) until `Resume Proxy`.
+
+| ${url}= | `Start Proxy` | ${SERVER} | | | |
+| `Add Fault` | proxy#1.upstream | $.type | == | quote | action=drop |
+| `Connect` | ${url}/prices | alias=client | | | |
+| `Should Not Receive` | client | $.type | == | quote | within=1s |
+| `Receive` | proxy#1.upstream | $.type | == | quote | # the server did send it |
+
+`Replay Conversation` sends a recorded conversation (a HAR from `Save Conversation` or a
+browser's developer tools) again over a connection and compares the replies with the
+recording; `Start Mock Server` with ``replay=`` serves a recording to its clients.
+
 = TLS =
 
 ``wss://`` certificates are verified against the system's CAs by default. Give a CA

@@ -28,6 +28,7 @@ from websockets.http11 import Request, Response
 from websockets.typing import Subprotocol
 
 from ._client import Connection
+from ._mock_replay import ReplayingConnection
 from ._wire import WIRE_LOGGER, DirectPaths
 from .history import BUFFER_BYTES, History
 from .masking import mask_url
@@ -78,9 +79,15 @@ class MockServer:
         owner: str | None = None,
         codec_class: type[Codec] | None = None,
         init: Any = None,
+        replay: Any = None,
+        replay_fast: bool = False,
         on_client: Callable[[Connection], None] | None = None,
     ) -> None:
         self.alias = alias
+        #: A recording (:class:`.replay.Recording`) each client is served, and whether
+        #: without its gaps.
+        self.replay = replay
+        self.replay_fast = replay_fast
         self.ruleset_for = ruleset_for
         self.ruleset = ruleset_for(alias)
         self.buffer_size = buffer_size
@@ -165,14 +172,17 @@ class MockServer:
         # The connection exists before the upgrade (it receives the request), so its owner
         # does too; it is named, and counted, only once the upgrade is accepted.
         cls = self.codec_class
-        owner = Connection(
-            name="",
-            url="",
-            alias=None,
-            history=History(self.buffer_size, self.buffer_bytes),
-            display_url="",
-            codec=None if cls is None else cls(self.init, max_size=self.max_size, server=True),
-        )
+        history = History(self.buffer_size, self.buffer_bytes)
+        codec = None if cls is None else cls(self.init, max_size=self.max_size, server=True)
+        if self.replay is not None:
+            owner: Connection = ReplayingConnection(
+                name="", url="", alias=None, history=history, display_url="", codec=codec
+            )
+            owner.recording, owner.fast = self.replay, self.replay_fast  # type: ignore[attr-defined]
+        else:
+            owner = Connection(
+                name="", url="", alias=None, history=history, display_url="", codec=codec
+            )
         return _ServerSide(*args, owner=owner, **kwargs)
 
     def _process_request(self, ws: ServerConnection, request: Request) -> Response | None:
@@ -237,6 +247,8 @@ class MockServer:
             return
         conn._adopt(ws, ws.rws_started)  # type: ignore[attr-defined]
         conn.start_heartbeats()
+        if isinstance(conn, ReplayingConnection):
+            conn.start_replay()
         with self.condition:
             self.clients.append(conn)
             self.condition.notify_all()

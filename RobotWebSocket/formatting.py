@@ -123,13 +123,23 @@ def html_table(
     for direction, message in rows:
         parts.append(
             f"<tr{colour if id(message) in marked else ''}>"
-            f"<td>{'&rarr; sent' if direction == 'sent' else '&larr; received'}</td>"
+            f"<td>{'&rarr; sent' if direction == 'sent' else '&larr; received'}{_fault_mark(message, max_length, mask)}</td>"
             f"<td>{message.seq}</td><td>{timestamp(message.time)}</td>"
             f"<td>{'binary' if message.binary else 'text'}</td><td>{message.size}</td>"
             f"<td><pre style='margin:0;white-space:pre-wrap;overflow-wrap:anywhere;max-height:20em;overflow:auto'>{_escape(mask(render(message, max_length)))}</pre></td></tr>"
         )
     parts.append("</table>")
     return "".join(parts)
+
+
+def _fault_mark(message: Message, max_length: int, mask: Callable[[str], str]) -> str:
+    """What a proxy's fault did to the message (see faults.Marked), for its log row."""
+    mark = getattr(message, "mark", "")
+    if not mark:
+        return ""
+    replacement = getattr(message, "replacement", None)
+    shown = f": {_escape(mask(cut(replacement, max_length)))}" if replacement is not None else ""
+    return f"<br><b>{mark}</b>{shown}"
 
 
 def value_text(value: Any, max_length: int) -> str:

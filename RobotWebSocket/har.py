@@ -51,6 +51,13 @@ def websocket_message(direction: str, message: Message, mark: str = "") -> dict[
         entry = {"type": direction, "time": message.time, "opcode": 1, "data": data}
     if mark:
         entry[f"_{mark}"] = True
+    # A proxy's message that a fault acted on (see faults.Marked).
+    fault_mark = getattr(message, "mark", "")
+    if fault_mark:
+        entry[f"_{fault_mark}"] = True
+        replacement = getattr(message, "replacement", None)
+        if replacement is not None:
+            entry["_replacement"] = replacement
     return entry
 
 

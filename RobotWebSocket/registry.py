@@ -6,6 +6,8 @@ A name stands for an :class:`Entry`. Today there are three kinds:
 | :class:`ClientEntry` | a URL or an alias | `Connect` (or `Send` to a URL) | one library client connection |
 | :class:`MockClientEntry` | ``<alias>#<n>`` | a client connecting to a mock server | one connection, server side |
 | :class:`MockServerEntry` | the server's alias | `Start Mock Server` | a group: its clients |
+| :class:`ProxySideEntry` | ``<alias>#<n>``, ``<alias>#<n>.upstream`` | a client connecting to a proxy | the client's side, the server's side |
+| :class:`ProxyEntry` | the proxy's alias | `Start Proxy` | a group: its clients' sides |
 
 Keywords ask the registry, never a kind: `Receive`, `Disconnect`, `Get Connection Info`
 and the other keywords on one connection take :meth:`Registry.get`'s ``connection``; `Send`
@@ -45,6 +47,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from ._client import Connection
+from ._proxy import Proxy
 from ._server import MockServer, request_headers
 from .errors import ConnectionNotFound
 from .masking import mask_headers, mask_nested, mask_url
@@ -145,6 +148,9 @@ class MockClientEntry(ClientEntry):
         if codec is not None:
             # What the client sent in its handshake: its credentials are masked.
             info["session"] = mask_nested(codec.session)
+        mismatches = getattr(self.connection, "replay_mismatches", None)
+        if mismatches is not None:
+            info["replay_mismatches"] = mismatches
         return info
 
 
@@ -195,6 +201,70 @@ class MockServerEntry(Entry):
 
     def forget(self) -> list[Connection]:
         return self.server.forget_closed()
+
+
+class ProxySideEntry(MockClientEntry):
+    """One side of a proxy pair: ``<alias>#<n>`` (what the client sent; `Send` writes to
+    the client) or ``<alias>#<n>.upstream`` (what the server sent; `Send` writes to the
+    server)."""
+
+    def info(self) -> dict[str, Any]:
+        conn = self.connection
+        assert conn is not None
+        pair: Any = getattr(conn, "pair", None)
+        info = super().info()
+        if pair is not None:
+            info["upstream"] = pair.upstream.display_url
+            info["paused"] = [d.name for d in (pair.to_server, pair.to_client) if d.paused]
+        return info
+
+
+class ProxyEntry(Entry):
+    """A proxy's own name: the group of its clients' sides."""
+
+    def __init__(self, proxy: Proxy) -> None:
+        self.name = proxy.alias
+        self.server = proxy
+
+    @property
+    def owner(self) -> str | None:
+        return self.server.owner
+
+    def recipients(self) -> Iterator[Connection]:
+        with self.server.condition:
+            clients = [c for c in self.server.clients if c.is_open]
+        for conn in clients:
+            if conn.is_open:
+                yield conn
+
+    def sent_note(self, count: int) -> str:
+        return f"Sent to {count} client(s) of proxy '{self.name}'."
+
+    @property
+    def live(self) -> bool:
+        return not self.server.finished
+
+    async def close(self, code: int, reason: str, limit: float) -> None:
+        await self.server.stop(code, reason, limit)
+
+    def closed_note(self, code: int, reason: str) -> str:
+        proxy = self.server
+        return (
+            f"Stopped proxy '{proxy.alias}' ({proxy.url} to {mask_url(proxy.upstream)}); "
+            f"{len(proxy.clients)} client(s) closed with code {code}"
+            + (f" ({reason})" if reason else "")
+            + ", their servers with 1001."
+        )
+
+    def adopt(self) -> list[Entry]:
+        proxy = self.server
+        with proxy.condition:
+            new = proxy.clients[proxy.adopted :]
+            proxy.adopted = len(proxy.clients)
+        entries: list[Entry] = []
+        for conn in new:
+            entries += [ProxySideEntry(conn), ProxySideEntry(conn.pair.upstream)]
+        return entries
 
 
 class Registry:

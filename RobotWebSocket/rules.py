@@ -30,7 +30,7 @@ from .extraction import Expression, compile_expression, message_matches
 from .history import NOT_PARSED, Message
 from .query import Query
 
-Kind = Literal["ignore", "reply", "heartbeat"]
+Kind = Literal["ignore", "reply", "heartbeat", "fault"]
 
 _PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}")
 _ids = itertools.count(1)

@@ -45,6 +45,7 @@ sys.path.insert(0, str(HERE))
 import contracts  # noqa: E402
 import features  # noqa: E402
 import mock_protocols  # noqa: E402
+import proxy as proxy_rows  # noqa: E402
 
 FULL = {
     "ingest": 200_000,
@@ -57,6 +58,7 @@ FULL = {
     "robot": 2_000,
     **features.FULL,
     **mock_protocols.FULL,
+    **proxy_rows.FULL,
     **contracts.FULL,
 }
 QUICK = {
@@ -70,6 +72,7 @@ QUICK = {
     "robot": 100,
     **features.QUICK,
     **mock_protocols.QUICK,
+    **proxy_rows.QUICK,
     **contracts.QUICK,
 }
 
@@ -318,7 +321,7 @@ TABLE: list[tuple[str, tuple[str, str], Any, str, str]] = [
     ),
     ("  output.xml bytes per message", ("robot", "output_xml_bytes_per_message"), 1.0, "B", "(reported)"),
 ]  # fmt: skip
-TABLE += features.TABLE + mock_protocols.TABLE + contracts.TABLE
+TABLE += features.TABLE + mock_protocols.TABLE + proxy_rows.TABLE + contracts.TABLE
 
 
 #: Width of the scenario column.
@@ -348,7 +351,7 @@ def main() -> None:
         "--only",
         nargs="*",
         help="run only these groups: ingest rr flood extract scale robot "
-        + " ".join(features.GROUPS + mock_protocols.GROUPS + contracts.GROUPS)
+        + " ".join(features.GROUPS + mock_protocols.GROUPS + proxy_rows.GROUPS + contracts.GROUPS)
         + "; 'protocols' is socketio mqtt stomp, 'features' all of "
         + ", ".join(features.GROUPS),
     )
@@ -369,8 +372,7 @@ def main() -> None:
         save({"sizes": sizes, "repeat": repeat, "runs": runs, "complete": False})
 
     groups = ["ingest", "rr", "flood", "extract", "scale", "robot", *features.GROUPS]
-    groups += mock_protocols.GROUPS
-    groups += contracts.GROUPS
+    groups += mock_protocols.GROUPS + proxy_rows.GROUPS + contracts.GROUPS
     wanted = {g for name in (args.only or groups) for g in features.ALIASES.get(name, [name])}
     if wanted - set(groups):
         parser.error(f"unknown groups: {', '.join(sorted(wanted - set(groups)))}")
@@ -411,6 +413,7 @@ def main() -> None:
                 record("robot", lambda: through_robot(base, sizes["robot"]))
             features.run_round(record, wanted, sizes, base, servers, ingest_raw)
             mock_protocols.run_round(record, wanted, sizes)
+            proxy_rows.run_round(record, wanted, sizes, base)
             contracts.run_round(record, wanted, sizes, base, ingest_raw)
 
     med = {

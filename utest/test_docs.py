@@ -47,6 +47,12 @@ def test_the_contract_keywords_exist():
         "Stop Mock Server",
         "Save Conversation",
         "Log Conversation",
+        "Start Proxy",
+        "Stop Proxy",
+        "Add Fault",
+        "Pause Proxy",
+        "Resume Proxy",
+        "Replay Conversation",
         "Validate Messages",
         "Get Contract Coverage",
     }

@@ -48,6 +48,7 @@ KEYWORDS = {
 }
 
 _names = (f"fuzz{n}" for n in itertools.count())
+CHROME_HAR = Path(__file__).resolve().parents[1] / "atest" / "resources" / "har" / "chrome_echo.har"
 
 
 class Context:
@@ -55,6 +56,7 @@ class Context:
 
     def __init__(self, lib: RobotWebSocket, url: str, tmp: Path) -> None:
         self.lib, self.url, self.tmp = lib, url, tmp
+        self.mock_url = ""
         self.conn = lib.connect(url, alias="fuzz-main")
         lib.send(self.conn, '{"a": 1}')
         lib.receive(self.conn)
@@ -62,14 +64,39 @@ class Context:
     def fresh_connection(self) -> str:
         return self.lib.connect(self.url, alias=next(_names))
 
+    def waiting_client(self) -> str:
+        self.lib.connect(self.mock_url, alias=next(_names))
+        return "fuzz-mock"
+
+    def closed_connection(self) -> str:
+        name = self.fresh_connection()
+        self.lib.disconnect(name)
+        return name
+
     def fresh_server(self) -> str:
         alias = next(_names)
         self.lib.start_mock_server(alias=alias)
         return alias
 
+    def fresh_proxy(self) -> str:
+        alias = next(_names)
+        self.lib.start_proxy(self.url, alias=alias)
+        return alias
+
     def base(self, keyword: str) -> dict[str, Any]:
         c = self.conn
         table: dict[str, Callable[[], dict[str, Any]]] = {
+            "add_fault": lambda: {"connection": "fuzz-proxy", "action": "drop"},
+            "pause_proxy": lambda: {"connection": "fuzz-proxy"},
+            "replay_conversation": lambda: {
+                "path": str(CHROME_HAR),
+                "connection": self.fresh_connection(),
+                "ignore": "$.ts",
+                "timeout": 2,
+            },
+            "resume_proxy": lambda: {"connection": "fuzz-proxy"},
+            "start_proxy": lambda: {"upstream": self.url, "alias": next(_names)},
+            "stop_proxy": lambda: {"proxy": self.fresh_proxy()},
             "clear_messages": lambda: {"connection": c},
             "connect": lambda: {"url": self.url, "alias": next(_names), "timeout": 2},
             "disconnect": lambda: {"connection": self.fresh_connection()},
@@ -117,8 +144,10 @@ class Context:
             "start_mock_server": lambda: {"alias": next(_names)},
             "stop_mock_server": lambda: {"server": self.fresh_server()},
             "validate_messages": lambda: {"connection": c},
-            "wait_for_client": lambda: {"server": "fuzz-mock", "timeout": 0},
-            "wait_until_closed": lambda: {"connection": c, "timeout": 0},
+            # A client waiting to be returned, and a closed connection: a valid call returns
+            # at once, so a junk timeout that is valid (1.5, True) costs no wait.
+            "wait_for_client": lambda: {"server": self.waiting_client(), "timeout": 0},
+            "wait_until_closed": lambda: {"connection": self.closed_connection(), "timeout": 0},
         }
         return table[keyword]()
 
@@ -131,8 +160,11 @@ def context(server: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[C
     os.chdir(tmp)
     lib = RobotWebSocket(timeout=2)
     try:
-        lib.start_mock_server(alias="fuzz-mock")
-        yield Context(lib, server.url("/echo"), tmp)
+        mock_url = lib.start_mock_server(alias="fuzz-mock")
+        lib.start_proxy(server.url("/echo"), alias="fuzz-proxy")
+        context = Context(lib, server.url("/echo"), tmp)
+        context.mock_url = mock_url
+        yield context
     finally:
         lib.close()
         os.chdir(here)

@@ -353,4 +353,5 @@ _EVENT_WORDS = {
     "ignored": "message(s) ignored",
     "replied": "automatic reply(ies) sent",
     "heartbeat": "heartbeat(s) sent",
+    "fault": "fault(s) applied",
 }

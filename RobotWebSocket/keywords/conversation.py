@@ -22,9 +22,37 @@ from .base import Context, ContextAware
 #: The most messages one picture draws.
 MAX_PICTURE = 1000
 
+_TURNED = {"send": "receive", "receive": "send"}
+
+
+def _pair_snapshot(pair: Any) -> dict[str, Any]:
+    """A proxy pair's HAR, as its client saw the conversation: what the client sent is
+    ``send``, what the server sent is ``receive``, each with its fault marks; what a test
+    sent to either side is marked ``_injected``."""
+    client, upstream = pair.client, pair.upstream
+    ws = client.ws
+    marked = [("receive", m, "injected") for m in client.sent_log]
+    marked += [("send", m, "injected") for m in upstream.sent_log]
+    marked += [(_TURNED[d], m, mark) for d, m, mark in client.wire_log]
+    marked += list(upstream.wire_log)
+    response = getattr(ws, "response", None)
+    return {
+        "url": client.url,
+        "request_headers": request_headers(client),
+        "response_headers": list(response.headers.raw_items()) if response is not None else [],
+        "sent": client.history.all(),
+        "received": upstream.history.all(),
+        "marked": marked,
+        "client_view": True,
+        "started": getattr(ws, "rws_opened_at", 0.0),
+        "connect_time": upstream.connect_time or 0.0,
+    }
+
 
 def _snapshot(conn: Connection) -> dict[str, Any]:
     """What the HAR needs, read on the loop, where the sent messages are appended."""
+    if getattr(conn, "pair", None) is not None:
+        return _pair_snapshot(conn.pair)  # type: ignore[attr-defined]
     ws = conn.ws
     response = getattr(ws, "response", None)
     sent: list[Message] = list(conn.sent_log)
@@ -133,6 +161,11 @@ class ConversationKeywords(ContextAware):
         history (up to ``buffer_size``; `Clear Messages` removes them) and as many of the
         newest sent ones. Browsers' developer tools and HTTP debugging proxies open it.
         Works on library connections and on a mock server's clients, open or closed.
+        On a proxy's client (``proxy#1``, or ``proxy#1.upstream``) the file holds both
+        sides as the client saw them: what the client sent is ``send``, what its server
+        sent is ``receive``; messages a fault dropped or replaced are marked
+        ``"_dropped": true`` or ``"_replaced": true`` (with the ``"_replacement"``), and
+        what the test sent to either side ``"_injected": true``.
 
         The file holds the whole conversation on the wire, also what keywords do not see:
         messages that rules ignored (``"_ignored": true``), the frames the library sent by

@@ -31,7 +31,8 @@ from ..deadline import Deadline
 from ..errors import ConnectionFailed, InvalidArgument, WebSocketError
 from ..masking import is_secret, is_sensitive
 from ..protocols import ProtocolError, codec_class
-from ..registry import MockServerEntry, close_entries
+from ..registry import MockServerEntry, ProxyEntry, close_entries
+from ..replay import read_recording
 from .base import STOP_LIMIT, ContextAware
 from .contracts import check_violations, load_contract, log_notes, take_contract
 
@@ -52,6 +53,8 @@ class MockKeywords(ContextAware):
         max_size: int | None = 1048576,
         protocol: str | None = None,
         init: Any = None,
+        replay: str | None = None,
+        replay_timing: str = "recorded",
         asyncapi: str | None = None,
         violations: str = "fail",
     ) -> str:
@@ -76,6 +79,8 @@ class MockKeywords(ContextAware):
         | ``max_size`` | Largest incoming message in bytes; a larger one closes that client with 1009. |
         | ``protocol`` | Do the server's side of a protocol for every client: ``socketio``, ``graphql-transport-ws``, ``graphql-ws``, ``stomp``, ``mqtt``, ``ocpp1.6``, ``ocpp2.0.1``, ``ocpp2.1`` or ``signalr``; see `Mock servers that speak a protocol`. |
         | ``init`` | What the server puts in its own side of the handshake (a dictionary, or JSON text of one): Socket.IO's open packet fields (``pingInterval``, ``pingTimeout`` in ms...), the GraphQL ``connection_ack`` payload, STOMP ``CONNECTED`` headers (``heart-beat``...), MQTT ``code`` and ``session_present`` of ``CONNACK``, SignalR ``keep_alive`` and ``timeout`` in seconds. OCPP takes none. |
+        | ``replay`` | A conversation file (HAR, see `Replay Conversation`) served to every client: the messages the recording received before its first send at once, and after each message the client sends, those the recording received after the corresponding send. A client message that differs from the recorded one is a WARN and counts in `Get Connection Info`'s ``replay_mismatches``. |
+        | ``replay_timing`` | ``recorded`` sends with the recorded gaps; ``fast`` without them. |
         | ``asyncapi`` | Path of an AsyncAPI document that describes this server: its clients' messages are checked against it, and it answers from its examples; see `Contracts`. |
         | ``violations`` | What a client's message that breaks the document does: ``fail``, ``warn`` or ``keep``, as in `Connect`. |
 
@@ -106,6 +111,7 @@ class MockKeywords(ContextAware):
         | `Start Mock Server` | alias=locked | reject=401 | |
         | `Start Mock Server` | alias=csms | protocol=ocpp1.6 | |
         | `Start Mock Server` | alias=sio | protocol=socketio | init={"pingInterval": 1000, "pingTimeout": 2000} |
+        | `Start Mock Server` | replay=${CURDIR}/orders.har | replay_timing=fast | |
         | `Start Mock Server` | alias=kraken | asyncapi=${CURDIR}/kraken.asyncapi.yml | |
         """
         name = str(alias or "")
@@ -134,6 +140,11 @@ class MockKeywords(ContextAware):
             raise InvalidArgument(
                 f"Argument 'host' must be a host name or address, got {host!r:.80}."
             )
+        if replay_timing not in ("recorded", "fast"):
+            raise InvalidArgument(
+                f"Argument 'replay_timing' must be recorded or fast, got {replay_timing!r}."
+            )
+        recording = read_recording(check_path(replay, "replay")) if replay else None
         mode = check_violations(violations)
         on_client = None
         if asyncapi not in (None, ""):
@@ -157,6 +168,8 @@ class MockKeywords(ContextAware):
             owner=self.context.suite_id(),
             codec_class=role,
             init=server_init,
+            replay=recording,
+            replay_fast=replay_timing == "fast",
             on_client=on_client,
         )
         try:
@@ -232,15 +245,15 @@ class MockKeywords(ContextAware):
 
     @keyword
     def wait_for_client(self, server: str = "mock", timeout: timedelta | None = None) -> str:
-        """Waits for the next client of mock server ``server`` not yet returned, and returns
-        its connection name (``mock#1``, then ``mock#2``...).
+        """Waits for the next client of mock server (or proxy) ``server`` not yet returned,
+        and returns its connection name (``mock#1``, then ``mock#2``...).
 
         A client counts once its upgrade is accepted. Clients are returned one at a time,
         in connection order, each once; a client that connected before this keyword is
         returned at once. Fails with ``timed out`` when none connects within ``timeout``.
 
         | =Argument= | =Meaning= |
-        | ``server`` | The mock server's alias. |
+        | ``server`` | The mock server's alias, or a proxy's (`Start Proxy`): its clients are ``<alias>#<n>``, their servers' sides ``<alias>#<n>.upstream``. |
         | ``timeout`` | How long to wait. Default: the library's ``timeout``. |
 
         Example:
@@ -248,18 +261,26 @@ class MockKeywords(ContextAware):
         | ${client}= | `Wait For Client` | timeout=10s |
         | `Receive` | ${client} | $.type | == | hello |
         """
-        mock = self._mock(server).server
+        found = self._registry.find(server)
+        # A proxy's clients are waited for as a mock server's.
+        mock: Any = found.server if isinstance(found, ProxyEntry) else self._mock(server).server
+        kind = "Proxy" if isinstance(found, ProxyEntry) else "Mock server"
         deadline = Deadline(self._timeout_or_default(seconds(timeout, "timeout")))
         with mock.condition:
             while mock.returned >= len(mock.clients):
                 if mock.stopped:
-                    raise WebSocketError(f"Mock server '{mock.alias}' is stopped.")
+                    raise WebSocketError(f"{kind} '{mock.alias}' is stopped.")
                 if deadline.expired():
                     raise WebSocketError(
-                        f"No new client connected to mock server '{mock.alias}' ({mock.url}) "
+                        f"No new client connected to {kind.lower()} '{mock.alias}' ({mock.url}) "
                         f"within {deadline.timeout:g} s (timed out)"
                         + (
                             f"; {mock.rejected} upgrade(s) were rejected with HTTP {mock.refused_status}"
+                            + (
+                                f" (the last: {mock.refusals[-1]})"
+                                if getattr(mock, "refusals", None)
+                                else ""
+                            )
                             if mock.rejected
                             else ""
                         )
