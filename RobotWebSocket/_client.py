@@ -23,9 +23,12 @@ from typing import Any
 from websockets.asyncio.client import connect
 from websockets.protocol import State
 
+from ._negotiate import negotiate
 from ._timers import Timers
 from ._wire import WIRE_LOGGER, ClientSide, how_it_closed
-from .history import History, Message
+from .binary import BinaryFormat
+from .binary import undecodable as undecodable_frame
+from .history import BinaryDocument, History, Message
 from .protocols.base import Codec, Frame, Output, json_document, undecodable
 from .rules import Reaction, Rule, RuleSet
 
@@ -68,6 +71,11 @@ class Connection(Timers):
     #: The rule sets that apply: the name's own, and a mock server's for its clients.
     rulesets: list[RuleSet] = field(default_factory=list)
     codec: Codec | None = None
+    #: The binary format (``binary_format=``) that decodes binary frames into documents.
+    binary: BinaryFormat | None = None
+    #: Credentials the connection learned while opening (a negotiated access token), for
+    #: the keyword to mask.
+    learned_secrets: list[str] = field(default_factory=list)
     #: The AsyncAPI contract being checked (a :class:`~.contracts.Checking`), or None.
     contract: Any = None
     #: Counters of what rules did, for Get Connection Info.
@@ -138,9 +146,22 @@ class Connection(Timers):
             return ClientSide(*args, owner=self, **kwargs)
 
         try:
+            if url.startswith(("http://", "https://")) and getattr(self.codec, "negotiates", False):
+                # SignalR negotiates over HTTP first, within the same time limit.
+                found = await asyncio.wait_for(
+                    negotiate(
+                        url, options["additional_headers"], options.get("ssl"), options["proxy"]
+                    ),
+                    timeout,
+                )
+                url, options = found.url, {**options, "additional_headers": found.headers}
+                if found.access_token:
+                    self.learned_secrets.append(found.access_token)
+            if not url.startswith("wss://"):
+                options = {key: value for key, value in options.items() if key != "ssl"}
             ws = await asyncio.wait_for(
                 connect(url, create_connection=create, logger=WIRE_LOGGER, **options),  # type: ignore[arg-type]
-                timeout,
+                timeout - (time.perf_counter() - started),
             )
             self._adopt(ws, started)
             if self._session is not None:
@@ -188,7 +209,16 @@ class Connection(Timers):
         websockets' ``data_received``, which would drop the connection."""
         codec = self.codec
         if codec is None:
-            self._arrive(ws, Message(0, time.time(), data))
+            binary = self.binary
+            if binary is None or type(data) is str:
+                self._arrive(ws, Message(0, time.time(), data))
+                return
+            try:
+                document = binary.decode(data)  # type: ignore[arg-type]
+            except Exception as error:  # noqa: BLE001 - the boundary: see the docstring
+                self.note("warn", f"the {binary.name} format failed on a frame ({_why(error)}).")
+                document = undecodable_frame(data, _why(error))  # type: ignore[arg-type]
+            self._arrive(ws, BinaryDocument(0, time.time(), data, document))
             return
         try:
             if not self._codec_opened:
@@ -309,6 +339,10 @@ class Connection(Timers):
             session.set_result(None)
             self._start_ticks()
         if out.close is not None:
+            # The codec's close (a SignalR close message's error, a missed keep-alive) is
+            # the reason to report, whatever the peer's own close frame says.
+            if self.close_code is None:
+                self.close_code, self.close_reason = out.close
             asyncio.ensure_future(ws.close(*out.close))
 
     def _start_server_ticks(self) -> None:
@@ -359,6 +393,13 @@ class Connection(Timers):
         if self.codec is not None:
             try:
                 frames = self.codec.encode(json_document(text))
+            except ValueError as error:
+                self.note("warn", f"{rule.id} could not send {text!r}: {error}.")
+                return
+        elif self.binary is not None and text.lstrip()[:1] in ("{", "["):
+            # A document reply on a binary-format connection is encoded as Send does.
+            try:
+                frames = [self.binary.encode(json_document(text))]
             except ValueError as error:
                 self.note("warn", f"{rule.id} could not send {text!r}: {error}.")
                 return

@@ -298,6 +298,75 @@ answered with a rule.
 | `Request` | ${CSMS}/CP-1 | ["BootNotification", {"chargePointVendor": "ACME", "chargePointModel": "X1"}] | $[2].status | == | Accepted |
 | `Reply To Messages` | ${CSMS}/CP-1 | $[2] | == | Reset | reply=[3, "{{$[1]}}", {"status": "Accepted"}] |
 
+= SignalR =
+
+``protocol=signalr`` speaks ASP.NET Core SignalR's hub protocol: JSON, or the MessagePack
+hub protocol with ``binary_format=msgpack``. The URL is the hub's: with ``http://`` or
+``https://`` the library first negotiates (``POST <hub>/negotiate?negotiateVersion=1``
+with the ``headers`` given, over the same TLS options, client certificate, ``proxy`` and
+``timeout`` as the upgrade), follows one redirect with its ``accessToken`` as Azure
+SignalR answers (the token is masked in the log), and connects with the
+``connectionToken`` it returns; ``ws://`` and ``wss://`` connect directly. A negotiate
+answered with an HTTP error fails `Connect` with the status and the body, an ``error``
+in the answer with the server's words.
+
+`Connect` returns when the handshake response arrived; an ``error`` in it fails
+`Connect`. Pings (type 6) are sent every 15 s and answered; they and the handshake never
+enter the history. ``init`` may set ``keepAliveIntervalInMilliseconds`` (the ping
+interval) and ``serverTimeoutInMilliseconds`` (how long a silent server is kept, 30 s),
+as Microsoft's client names them. A close message (type 7) enters the history and
+closes the connection with its ``error`` as the reason.
+
+Documents are the hub messages in their JSON form, in both protocols: ``{"type": 1,
+"target": "ReceiveMessage", "arguments": [...]}`` (invocation), 2 (stream item), 3
+(completion, with ``result`` or ``error``), 4 (stream invocation), 5 (cancel
+invocation). `Send` of ``{"target": ..., "arguments": [...]}`` sends an invocation (type 1
+is added). `Request` adds an ``invocationId`` and waits for the completion with that id;
+a stream invocation's (type 4) items enter the history as they come. A server's
+invocation that wants a client result is answered with a rule.
+
+| `Connect` | ${HUB} | protocol=signalr | headers=${auth} |
+| `Request` | ${HUB} | {"target": "Add", "arguments": [40, 2]} | $.result | == | 42 |
+| `Send` | ${HUB} | {"target": "Broadcast", "arguments": ["hi"]} |
+| `Receive` | ${HUB} | $[?(@.target == "Receive")].arguments[0] | == | hi |
+| `Request` | ${HUB} | {"type": 4, "target": "Counter", "arguments": [3]} |
+| `Reply To Messages` | ${HUB} | $.target | == | GetAnswer | reply={"type": 3, "invocationId": "{{$.invocationId}}", "result": 42} |
+
+= Binary documents =
+
+`Connect` and `Start Mock Server` take ``binary_format`` (``msgpack``, ``cbor`` or
+``protobuf``), ``proto`` and ``proto_message``. Each binary frame received is decoded
+into a document that every keyword reads as it reads JSON: JSONPath, assertions, rules,
+counts and windows. MessagePack and CBOR maps and arrays become dictionaries and lists
+(binary strings ``bytes``, timestamps and date tags ``datetime``); Protocol Buffers
+messages become dictionaries with the ``.proto`` field names (int64 values as integers,
+enums by name, bytes as bytes). Text frames are read as before. A binary frame that
+does not decode is kept with ``{"type": "undecodable", "raw": <the frame>, "error":
+...}`` as its document and never closes the connection. XPath does not apply to binary
+documents; ``regex=`` reads their JSON form (bytes in Base64, dates in ISO 8601).
+
+`Send` of a dictionary or list encodes it in the format and sends one binary frame; text
+is sent as a text frame and bytes as they are; ``raw=True`` sends without encoding. A
+rule's reply that is a JSON object or array is encoded too.
+
+``proto`` is a ``.proto`` file, compiled when `Connect` runs (with the imports beside it,
+by ``grpcio-tools``), or a descriptor set (``protoc --include_imports
+--descriptor_set_out``). ``proto_message`` is the full name of the type of received frames
+and of sent dictionaries; a sent dictionary names another type with an ``@type`` member.
+Without ``proto``, frames are decoded like ``protoc --decode_raw``: field numbers as keys
+(``"1"``, ``"2"``), varints as integers, length-delimited fields as a nested document when
+they parse as one, else text when they are UTF-8, else bytes.
+
+MessagePack and CBOR come with the library; Protocol Buffers needs its extra: ``pip
+install 'robotframework-websocket[protobuf]'``. A format whose package is missing fails
+`Connect` with the ``pip install`` command that adds it. log.html shows each binary
+document and its frame as hex.
+
+| `Connect` | ${FEED}/trades | binary_format=protobuf | proto=${CURDIR}/feed.proto | proto_message=feed.Trade |
+| `Receive` | ${FEED}/trades | $[?(@.symbol == "BTC-USD")].price | > | 0 | last=10 |
+| `Send` | ${FEED}/trades | ${{{"@type": "feed.Subscribe", "symbols": ["BTC-USD"]}}} |
+| `Connect` | ${DEVICE} | binary_format=cbor |
+
 = Contracts =
 
 An AsyncAPI document is to a WebSocket API what an OpenAPI document is to an HTTP one.

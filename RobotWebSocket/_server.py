@@ -81,6 +81,7 @@ class MockServer:
         init: Any = None,
         replay: Any = None,
         replay_fast: bool = False,
+        binary: Any = None,
         on_client: Callable[[Connection], None] | None = None,
     ) -> None:
         self.alias = alias
@@ -97,6 +98,9 @@ class MockServer:
         self.ssl_context = ssl_context
         self.max_size = max_size
         self.close_timeout = close_timeout
+        #: The binary format its clients' binary frames are decoded with (formats hold no
+        #: per-connection state, so the clients share it).
+        self.binary = binary
         #: The suite that started the server; it is stopped when that suite ends.
         self.owner = owner
         #: The protocol every client speaks (its codec class), and the server's ``init``.
@@ -176,12 +180,24 @@ class MockServer:
         codec = None if cls is None else cls(self.init, max_size=self.max_size, server=True)
         if self.replay is not None:
             owner: Connection = ReplayingConnection(
-                name="", url="", alias=None, history=history, display_url="", codec=codec
+                name="",
+                url="",
+                alias=None,
+                history=history,
+                display_url="",
+                codec=codec,
+                binary=self.binary,
             )
             owner.recording, owner.fast = self.replay, self.replay_fast  # type: ignore[attr-defined]
         else:
             owner = Connection(
-                name="", url="", alias=None, history=history, display_url="", codec=codec
+                name="",
+                url="",
+                alias=None,
+                history=history,
+                display_url="",
+                codec=codec,
+                binary=self.binary,
             )
         return _ServerSide(*args, owner=owner, **kwargs)
 

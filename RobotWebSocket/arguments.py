@@ -188,3 +188,45 @@ def check_close_code(code: Any) -> int:
             "an endpoint send (1001-1003, 1007-1014), or a code from 3000 to 4999."
         )
     return number
+
+
+#: Protocols that speak MessagePack themselves with ``binary_format=msgpack``: the codec's
+#: keyword argument that turns it on.
+MSGPACK_PROTOCOLS = {"signalr": "messagepack"}
+
+
+def binary_format_for(name: Any, proto: Any, proto_message: Any, protocol: Any = None) -> Any:
+    """The binary format ``binary_format=`` names, set up (a ``.proto`` file is compiled
+    here); ``None`` without one, and with a protocol that speaks MessagePack itself."""
+    from .binary import binary_format
+    from .protocols import ProtocolError
+
+    if name in (None, ""):
+        if proto not in (None, "") or proto_message not in (None, ""):
+            raise InvalidArgument(
+                "Arguments 'proto' and 'proto_message' need binary_format=protobuf."
+            )
+        return None
+    key = str(name).strip().lower()
+    if protocol not in (None, ""):
+        wanted = str(protocol).strip().lower()
+        if key == "msgpack" and wanted in MSGPACK_PROTOCOLS and proto in (None, ""):
+            return None
+        raise InvalidArgument(
+            f"Argument 'binary_format={name}' cannot be used with protocol={protocol}: a "
+            "protocol reads the frames itself; only binary_format=msgpack with protocol="
+            "signalr (the MessagePack hub protocol). Socket.IO's msgpack parser is not "
+            "supported yet."
+        )
+    try:
+        proto_path = None if proto in (None, "") else os.fspath(proto)
+        message = None if proto_message in (None, "") else str(proto_message)
+        return binary_format(key, proto_path, message)
+    except (ProtocolError, TypeError) as error:
+        raise InvalidArgument(f"Cannot use binary_format {name!r}: {error}") from error
+
+
+def codec_options(codec_class: Any, name: Any) -> dict[str, Any]:
+    """The codec's keyword arguments for ``binary_format=name`` (checked already)."""
+    option = MSGPACK_PROTOCOLS.get(getattr(codec_class, "name", ""))
+    return {option: True} if option and str(name).strip().lower() == "msgpack" else {}

@@ -19,6 +19,7 @@ from websockets.exceptions import (
 )
 
 from ._client import SessionLost, SessionRefused
+from ._negotiate import NegotiateFailed
 from .arguments import optional_positive_int, seconds
 from .errors import ConnectionFailed, InvalidArgument, WebSocketError
 from .masking import is_sensitive
@@ -73,6 +74,8 @@ def connect_error(
             f"Connecting to {url} failed: the server refused the {protocol} "
             f"session: {show(str(error))}"
         )
+    if isinstance(error, NegotiateFailed):
+        return ConnectionFailed(f"Connecting to {url} failed: {show(str(error))}.")
     if isinstance(error, SessionLost):
         return ConnectionFailed(f"Connecting to {url} failed: {show(str(error))}.")
     if isinstance(error, InvalidStatus):

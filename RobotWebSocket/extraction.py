@@ -188,7 +188,7 @@ def _xpath_matches(expr: Expression, message: Message) -> list[Any]:
 
 
 def _regex_matches(expr: Expression, message: Message) -> list[Any]:
-    data = message.data
+    data = message.searched
     pattern = expr.compiled
     if isinstance(data, bytes):
         pattern = expr.bytes_regex()

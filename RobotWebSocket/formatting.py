@@ -10,6 +10,7 @@ from typing import Any
 
 from lxml import etree
 
+from .binary import json_text
 from .history import NOT_PARSED, Message
 
 
@@ -44,7 +45,17 @@ def render(message: Message, max_length: int) -> str:
     pretty-printed and XML indented, binary as hex, cut at ``max_length`` characters."""
     data = message.data
     if isinstance(data, bytes):
-        return hexdump(data, max(16, max_length // 4))
+        frame = hexdump(data, max(16, max_length // 4))
+        if message.document is NOT_PARSED:
+            return frame
+        # A decoded binary frame: its document, then the frame it came from.
+        document = json_text(message.document)
+        if len(document) > PRETTY_FROM and len(document) <= max_length * 4:
+            try:
+                document = json.dumps(json.loads(document), indent=2, ensure_ascii=False)
+            except (ValueError, RecursionError):
+                pass
+        return f"{cut(document, max_length)}\n{frame}"
     text = data
     if len(text) <= PRETTY_FROM:
         return cut(text, max_length)
@@ -63,6 +74,11 @@ def one_line(message: Message, max_length: int) -> str:
     """A message on one line, for failure messages."""
     if message.binary:
         data: bytes = message.data  # type: ignore[assignment]
+        if message.document is not NOT_PARSED:
+            document = cut(json_text(message.document), max_length)
+            return (
+                f"#{message.seq} binary {len(data)} B: {document} (frame {cut(data.hex(' '), 60)})"
+            )
         return f"#{message.seq} binary {len(data)} B: {cut(data.hex(' '), max_length)}"
     return f"#{message.seq}: {cut(message.data, max_length)}"  # type: ignore[arg-type]
 

@@ -18,6 +18,8 @@ from typing import Any
 
 from lxml import etree
 
+from .binary import json_text
+
 #: The value of :attr:`Message.json` / :attr:`Message.xml` when the message is not JSON/XML.
 NOT_PARSED = object()
 _UNSET = object()
@@ -113,8 +115,32 @@ class Message:
                     pass
         return self._xml
 
+    @property
+    def searched(self) -> str | bytes:
+        """What ``regex=`` reads: the data as it came."""
+        return self.data
+
     def __repr__(self) -> str:
         return f"Message(seq={self.seq}, data={self.data!r:.60})"
+
+
+class BinaryDocument(Message):
+    """A binary frame that a binary format (``binary_format=``) decoded: JSONPath reads the
+    document, ``regex=`` and the log its JSON form; XPath finds nothing in it."""
+
+    __slots__ = ()
+
+    @property
+    def text(self) -> str:
+        return json_text(self.document)
+
+    @property
+    def searched(self) -> str:
+        return json_text(self.document)
+
+    @property
+    def xml(self) -> Any:
+        return NOT_PARSED
 
 
 class History:

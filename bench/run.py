@@ -42,6 +42,7 @@ from websockets.sync.client import connect as sync_connect  # noqa: E402
 from RobotWebSocket import RobotWebSocket, __version__  # noqa: E402
 
 sys.path.insert(0, str(HERE))
+import binary  # noqa: E402
 import contracts  # noqa: E402
 import features  # noqa: E402
 import mock_protocols  # noqa: E402
@@ -59,6 +60,7 @@ FULL = {
     **features.FULL,
     **mock_protocols.FULL,
     **proxy_rows.FULL,
+    **binary.FULL,
     **contracts.FULL,
 }
 QUICK = {
@@ -73,6 +75,7 @@ QUICK = {
     **features.QUICK,
     **mock_protocols.QUICK,
     **proxy_rows.QUICK,
+    **binary.QUICK,
     **contracts.QUICK,
 }
 
@@ -321,7 +324,8 @@ TABLE: list[tuple[str, tuple[str, str], Any, str, str]] = [
     ),
     ("  output.xml bytes per message", ("robot", "output_xml_bytes_per_message"), 1.0, "B", "(reported)"),
 ]  # fmt: skip
-TABLE += features.TABLE + mock_protocols.TABLE + proxy_rows.TABLE + contracts.TABLE
+TABLE += features.TABLE + mock_protocols.TABLE + proxy_rows.TABLE + binary.TABLE
+TABLE += contracts.TABLE
 
 
 #: Width of the scenario column.
@@ -372,7 +376,8 @@ def main() -> None:
         save({"sizes": sizes, "repeat": repeat, "runs": runs, "complete": False})
 
     groups = ["ingest", "rr", "flood", "extract", "scale", "robot", *features.GROUPS]
-    groups += mock_protocols.GROUPS + proxy_rows.GROUPS + contracts.GROUPS
+    groups += mock_protocols.GROUPS + proxy_rows.GROUPS
+    groups += binary.GROUPS + contracts.GROUPS
     wanted = {g for name in (args.only or groups) for g in features.ALIASES.get(name, [name])}
     if wanted - set(groups):
         parser.error(f"unknown groups: {', '.join(sorted(wanted - set(groups)))}")
@@ -414,6 +419,7 @@ def main() -> None:
             features.run_round(record, wanted, sizes, base, servers, ingest_raw)
             mock_protocols.run_round(record, wanted, sizes)
             proxy_rows.run_round(record, wanted, sizes, base)
+            binary.run_round(record, wanted, sizes)
             contracts.run_round(record, wanted, sizes, base, ingest_raw)
 
     med = {

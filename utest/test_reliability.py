@@ -114,7 +114,7 @@ def test_extraction_never_raises_anything_but_the_library_errors(data, expressio
 def test_bad_input_leaves_no_connection_or_thread_behind(server):
     library = RobotWebSocket()
     library.connect(server.url("/echo"), alias="warm")  # the loop thread exists from here on
-    threads = threading.active_count()
+    threads = _threads()
     bad_calls = [
         lambda: library.connect("ws://127.0.0.1:1/refused"),
         lambda: library.connect(server.url("/status/403")),
@@ -130,5 +130,11 @@ def test_bad_input_leaves_no_connection_or_thread_behind(server):
         with pytest.raises(WebSocketError):
             call()
     assert {e.name for e in library._context.registry.entries()} == {"warm"}
-    assert threading.active_count() == threads
+    assert _threads() == threads
     library.close()
+
+
+def _threads() -> int:
+    """Threads that a leak would add: asyncio's default executor (name resolution for a
+    connect) starts its pool threads on first use and keeps them, by design."""
+    return sum(1 for t in threading.enumerate() if not t.name.startswith("asyncio_"))

@@ -11,15 +11,18 @@ from robot.api.deco import keyword
 from .._client import Connection
 from .._robot import ROBOT_CONTROL
 from ..arguments import (
+    binary_format_for,
     check_close_code,
     check_close_reason,
     check_headers,
     check_subprotocols,
     check_url,
+    codec_options,
     optional_positive_int,
     seconds,
 )
 from ..asyncapi import describe_channels
+from ..binary import BinaryFormat
 from ..connecting import connect_error, query_secrets, ssl_context, websocket_options
 from ..deadline import Deadline
 from ..errors import ConnectionAlreadyOpen, InvalidArgument, WebSocketError
@@ -55,6 +58,9 @@ class ConnectionKeywords(ContextAware):
         ping_interval: timedelta | None = _DEFAULT_PING,
         protocol: str | None = None,
         init: Any = None,
+        binary_format: str | None = None,
+        proto: str | None = None,
+        proto_message: str | None = None,
         asyncapi: str | None = None,
         violations: str = "fail",
     ) -> str:
@@ -65,7 +71,7 @@ class ConnectionKeywords(ContextAware):
         kept in the connection's history, also while the test does other things.
 
         | =Argument= | =Meaning= |
-        | ``url`` | ``ws://`` or ``wss://`` URL. |
+        | ``url`` | ``ws://`` or ``wss://`` URL (``http(s)://`` for Socket.IO and for a SignalR hub, which is negotiated first). |
         | ``headers`` | Dictionary of headers for the HTTP upgrade request. Values may be Robot ``Secret`` values; credential headers are masked in the log. |
         | ``alias`` | Name for the connection, to open the same URL more than once. |
         | ``timeout`` | Limit for TCP connect, TLS and the upgrade. Default: the library's ``connect_timeout``. |
@@ -77,8 +83,11 @@ class ConnectionKeywords(ContextAware):
         | ``compression`` | Offer permessage-deflate. |
         | ``max_size`` | Largest incoming message in bytes; a larger one closes the connection with 1009. |
         | ``ping_interval`` | Keepalive ping period; ``0`` or ``None`` turns pings off. |
-        | ``protocol`` | Speak a protocol's session layer: ``socketio``, ``graphql-transport-ws``, ``graphql-ws``, ``stomp``, ``mqtt``, ``ocpp1.6``, ``ocpp2.0.1`` or ``ocpp2.1``; see `Protocols`. |
-        | ``init`` | The protocol's session parameters (Socket.IO ``auth``, GraphQL ``connection_init`` payload, STOMP CONNECT headers, MQTT ``client_id``/``username``/``password``/``keepalive``/``clean_session``). Values under credential names (``password``, ``passcode``, ``token``, ``auth``, ...) and Robot ``Secret`` values are masked in the log, as header values are. |
+        | ``protocol`` | Speak a protocol's session layer: ``socketio``, ``graphql-transport-ws``, ``graphql-ws``, ``stomp``, ``mqtt``, ``ocpp1.6``, ``ocpp2.0.1``, ``ocpp2.1`` or ``signalr``; see `Protocols` and `SignalR`. |
+        | ``init`` | The protocol's session parameters (Socket.IO ``auth``, GraphQL ``connection_init`` payload, STOMP CONNECT headers, MQTT ``client_id``/``username``/``password``/``keepalive``/``clean_session``, SignalR ``keepAliveIntervalInMilliseconds``/``serverTimeoutInMilliseconds``). Values under credential names (``password``, ``passcode``, ``token``, ``auth``, ...) and Robot ``Secret`` values are masked in the log, as header values are. |
+        | ``binary_format`` | ``msgpack``, ``cbor`` or ``protobuf``: binary frames received become documents, and a dictionary or list given to `Send` is encoded as one binary frame; see `Binary documents`. With ``protocol=signalr``, ``msgpack`` selects the MessagePack hub protocol. |
+        | ``proto`` | With ``binary_format=protobuf``: a ``.proto`` file (compiled here, with the imports beside it) or a descriptor set. Without it, frames are decoded like ``protoc --decode_raw``. |
+        | ``proto_message`` | The full name of the Protocol Buffers type of received frames and sent dictionaries (``feed.Trade``); a sent dictionary names another with ``@type``. |
         | ``asyncapi`` | Path of the API's AsyncAPI document (2.0-2.6 or 3.0-3.1, YAML or JSON): every message sent and received is checked against it; see `Contracts`. |
         | ``violations`` | What a received message that breaks the document does: ``fail`` (the next keyword that uses the connection, or the one waiting on it, fails), ``warn`` (a WARN each) or ``keep`` (only counted for `Validate Messages` and `Get Contract Coverage`). |
 
@@ -109,12 +118,19 @@ class ConnectionKeywords(ContextAware):
         | `Connect` | ws://localhost:8765/chat | alias=alice |
         | `Connect` | ws://localhost:8765/chat | alias=bob | subprotocols=${{["chat.v2"]}} |
         | `Connect` | wss://localhost:8443/ws | verify=False |
+        | `Connect` | ws://localhost:8765/feed | binary_format=msgpack |
+        | `Connect` | https://localhost:5001/chathub | protocol=signalr | headers=${auth} |
         | `Connect` | wss://ws.kraken.com/ | asyncapi=${CURDIR}/kraken.asyncapi.yml | violations=warn |
         """
-        codec = self._codec(protocol, init, max_size)
+        binary = self._binary_format(binary_format, proto, proto_message, protocol)
+        codec = self._codec(protocol, init, max_size, binary_format)
         mode = check_violations(violations)
-        if codec is not None and codec.name == "socketio" and str(url).startswith("http"):
-            check_url("ws" + str(url)[4:])  # Socket.IO URLs may be http(s)://.
+        if (
+            codec is not None
+            and codec.name in ("socketio", "signalr")
+            and str(url).startswith("http")
+        ):
+            check_url("ws" + str(url)[4:])  # Socket.IO and SignalR URLs may be http(s)://.
         else:
             url = check_url(url)
         name = url if alias is None or alias == "" else str(alias)
@@ -134,7 +150,8 @@ class ConnectionKeywords(ContextAware):
         options = websocket_options(
             pairs, protocols, compression, max_size, ping_interval, self._timeout, proxy
         )
-        if url.startswith("wss://"):
+        if url.startswith(("wss://", "https://")) or codec is not None and codec.name == "signalr":
+            # A SignalR hub may redirect to https://, or negotiate to wss://.
             options["ssl"] = ssl_context(verify, ca_file, client_cert, client_key)
         for query_secret in query_secrets(url):
             self.context.remember_secret(query_secret)
@@ -150,6 +167,7 @@ class ConnectionKeywords(ContextAware):
             options=options,
             rulesets=[self._registry.ruleset(name)],
             codec=codec,
+            binary=binary,
         )
         connection.owner = self.context.suite_id()
         if contract is not None:
@@ -159,9 +177,13 @@ class ConnectionKeywords(ContextAware):
         except ROBOT_CONTROL:
             raise  # A Robot timeout or stop is Robot's to report, not a failed connection.
         except BaseException as error:
+            for learned in connection.learned_secrets:
+                self.context.remember_secret(learned)
             raise connect_error(
                 error, connection.display_url, limit, codec and codec.name, self._show
             ) from error
+        for learned in connection.learned_secrets:
+            self.context.remember_secret(learned)
         self._registry.add(ClientEntry(connection))
         if url.startswith("wss://") and not verify:
             self._warn(
@@ -196,7 +218,17 @@ class ConnectionKeywords(ContextAware):
                 f"({', '.join(protocols)}); the connection goes on without one."
             )
 
-    def _codec(self, protocol: str | None, init: Any, max_size: Any = None) -> Any:
+    def _binary_format(
+        self, name: Any, proto: Any, proto_message: Any, protocol: Any = None
+    ) -> BinaryFormat | None:
+        """The binary format ``binary_format=`` names, set up here, on the keyword's thread
+        (a ``.proto`` file is compiled in a child process); ``None`` without one, and with
+        a protocol, which speaks the format itself (SignalR, Socket.IO)."""
+        return binary_format_for(name, proto, proto_message, protocol)
+
+    def _codec(
+        self, protocol: str | None, init: Any, max_size: Any = None, binary_format: Any = None
+    ) -> Any:
         """A fresh codec for ``protocol`` (``None`` without one); ``init``'s secrets are
         remembered so that the log never shows them."""
         if protocol in (None, ""):
@@ -209,7 +241,11 @@ class ConnectionKeywords(ContextAware):
                 raise InvalidArgument(f"Argument 'init' is not valid JSON: {error}.") from error
         try:
             limit = optional_positive_int(max_size, "max_size")
-            codec = codec_class(str(protocol))(value, max_size=limit)
+            cls = codec_class(str(protocol))
+            if binary_format not in (None, ""):
+                codec = cls(value, max_size=limit, **codec_options(cls, binary_format))
+            else:
+                codec = cls(value, max_size=limit)
         except ProtocolError as error:
             raise InvalidArgument(f"Cannot use protocol {protocol!r}: {error}.") from error
         # Masked as headers are: values under credential names, and Robot Secrets (which

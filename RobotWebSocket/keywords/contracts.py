@@ -121,7 +121,7 @@ class ContractKeywords(ContextAware):
             )
         rows: list[tuple[str, Message, Verdict]] = []
         for direction, message in self._messages(conn):
-            if direction == "sent" and conn.codec is not None:
+            if direction == "sent" and _encodes(conn):
                 verdict = checker.check_sent(message.document)
             else:
                 verdict = checker.judge(message, direction)
@@ -148,7 +148,7 @@ class ContractKeywords(ContextAware):
     @staticmethod
     def _messages(conn: Connection) -> list[tuple[str, Message]]:
         received = [("received", m) for m in conn.history.all()]
-        if conn.codec is not None:
+        if _encodes(conn):
             sent = [("sent", m) for m in conn.sent_documents]
         else:
             sent = [("sent", m) for m in conn.sent_log]
@@ -216,6 +216,12 @@ class ContractKeywords(ContextAware):
         coverage: dict[str, Any] = conn.contract.as_dict()
         self._log(f"Contract coverage of '{conn.name}': {coverage}.")
         return coverage
+
+
+def _encodes(conn: Connection) -> bool:
+    """Whether what `Send` is given is encoded (a protocol, a binary format): its sent
+    messages are checked as the documents they were."""
+    return conn.codec is not None or getattr(conn, "binary", None) is not None
 
 
 def _content(message: Message, limit: int) -> str:

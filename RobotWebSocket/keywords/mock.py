@@ -18,6 +18,7 @@ from robot.api.deco import keyword
 from .._client import Connection
 from .._server import MockServer, request_headers
 from ..arguments import (
+    binary_format_for,
     check_close_code,
     check_close_reason,
     check_path,
@@ -55,6 +56,9 @@ class MockKeywords(ContextAware):
         init: Any = None,
         replay: str | None = None,
         replay_timing: str = "recorded",
+        binary_format: str | None = None,
+        proto: str | None = None,
+        proto_message: str | None = None,
         asyncapi: str | None = None,
         violations: str = "fail",
     ) -> str:
@@ -81,6 +85,8 @@ class MockKeywords(ContextAware):
         | ``init`` | What the server puts in its own side of the handshake (a dictionary, or JSON text of one): Socket.IO's open packet fields (``pingInterval``, ``pingTimeout`` in ms...), the GraphQL ``connection_ack`` payload, STOMP ``CONNECTED`` headers (``heart-beat``...), MQTT ``code`` and ``session_present`` of ``CONNACK``, SignalR ``keep_alive`` and ``timeout`` in seconds. OCPP takes none. |
         | ``replay`` | A conversation file (HAR, see `Replay Conversation`) served to every client: the messages the recording received before its first send at once, and after each message the client sends, those the recording received after the corresponding send. A client message that differs from the recorded one is a WARN and counts in `Get Connection Info`'s ``replay_mismatches``. |
         | ``replay_timing`` | ``recorded`` sends with the recorded gaps; ``fast`` without them. |
+        | ``binary_format`` | ``msgpack``, ``cbor`` or ``protobuf``: the clients' binary frames are decoded into documents, and a dictionary or list given to `Send` is encoded as one binary frame; see `Binary documents`. |
+        | ``proto``, ``proto_message`` | With ``binary_format=protobuf``: the ``.proto`` file or descriptor set, and the full name of the message type. |
         | ``asyncapi`` | Path of an AsyncAPI document that describes this server: its clients' messages are checked against it, and it answers from its examples; see `Contracts`. |
         | ``violations`` | What a client's message that breaks the document does: ``fail``, ``warn`` or ``keep``, as in `Connect`. |
 
@@ -112,6 +118,7 @@ class MockKeywords(ContextAware):
         | `Start Mock Server` | alias=csms | protocol=ocpp1.6 | |
         | `Start Mock Server` | alias=sio | protocol=socketio | init={"pingInterval": 1000, "pingTimeout": 2000} |
         | `Start Mock Server` | replay=${CURDIR}/orders.har | replay_timing=fast | |
+        | `Start Mock Server` | alias=feed | binary_format=protobuf | proto=${CURDIR}/feed.proto | proto_message=feed.Trade |
         | `Start Mock Server` | alias=kraken | asyncapi=${CURDIR}/kraken.asyncapi.yml | |
         """
         name = str(alias or "")
@@ -135,6 +142,7 @@ class MockKeywords(ContextAware):
         context = self._server_ssl(certfile, keyfile)
         size_limit = optional_positive_int(max_size, "max_size")
         role, server_init = self._protocol(protocol, init, size_limit)
+        binary = binary_format_for(binary_format, proto, proto_message, protocol)
         listen_port = check_port(port)
         if not isinstance(host, str) or not host or len(host) > 253:
             raise InvalidArgument(
@@ -170,6 +178,7 @@ class MockKeywords(ContextAware):
             init=server_init,
             replay=recording,
             replay_fast=replay_timing == "fast",
+            binary=binary,
             on_client=on_client,
         )
         try:
@@ -185,6 +194,7 @@ class MockKeywords(ContextAware):
             + (f", speaking {role.name}" if role is not None else "")
             + (f", subprotocols {', '.join(server.subprotocols)}" if server.subprotocols else "")
             + (f", rejecting every upgrade with HTTP {status}" if status else "")
+            + (f", binary format {binary.name}" if binary is not None else "")
             + (
                 f", AsyncAPI document {asyncapi} (violations={mode})"
                 if on_client is not None

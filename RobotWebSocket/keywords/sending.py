@@ -20,7 +20,7 @@ from ..contracts import parsed
 from ..deadline import Deadline
 from ..errors import ContractViolated, InvalidArgument, SendFailed
 from ..formatting import cut
-from ..history import Message
+from ..history import BinaryDocument, Message
 from ..protocols import ProtocolError
 from ..registry import Entry
 from .base import Context, ContextAware
@@ -50,6 +50,12 @@ class Sending:
             wait((future,), timeout=deadline.slice())
         written = mark[0]
         return history.total if written is None else written
+
+
+class DocumentFrame(bytes):
+    """A binary frame that a binary format encoded from ``document``."""
+
+    document: Any
 
 
 def encode(message: Any, binary: bool) -> str | bytes:
@@ -99,6 +105,9 @@ class SendingKeywords(ContextAware):
 
         On a connection opened with ``protocol`` (see `Protocols`), ``message`` is a
         document (a dictionary or list, or JSON text of one) that the protocol encodes.
+        On a connection opened with ``binary_format`` (see `Binary documents`), a dictionary
+        or list is encoded in that format and sent as one binary frame; text and bytes are
+        sent as they are, and ``raw=True`` sends a dictionary as JSON text.
 
         When ``connection`` is a URL that was never opened, or a URL or alias that
         `Disconnect` closed, `Send` opens it first (an alias on its URL) and uses
@@ -158,6 +167,9 @@ class Sender(ContextAware):
         anything is sent."""
         if not raw and conn.contract is not None:
             self.check_contract(conn, message)
+        if conn.binary is not None and not raw and isinstance(message, (dict, list)):
+            conn.sent_documents.append(Message(conn.sent + 1, time.time(), "", message))
+            return [self.encode_document(conn, message)]
         if conn.codec is None or raw:
             if isinstance(message, str) and message[:2] in ("{'", "['"):
                 self._hint_python_literal(message)
@@ -182,6 +194,17 @@ class Sender(ContextAware):
         # Counted before it is sent: its reply may be counted, on the loop, before the
         # send returns, and a reply counts for the operation whose request went first.
         checking.count(verdict)
+
+    def encode_document(self, conn: Connection, document: Any) -> DocumentFrame:
+        """A dictionary or list encoded in the connection's binary format: one binary frame
+        that remembers its document, for the log."""
+        assert conn.binary is not None
+        try:
+            frame = DocumentFrame(conn.binary.encode(document))
+        except ValueError as error:  # EncodeError, MissingPackage
+            raise InvalidArgument(f"Cannot send that document: {error}") from error
+        frame.document = document
+        return frame
 
     def _hint_python_literal(self, text: str) -> None:
         """Warn when text meant as JSON is a Python literal (``{'op': 'place'}``, as Robot
@@ -280,6 +303,9 @@ class Sender(ContextAware):
         if self.context.in_robot():
             first = conn.sent - len(sending.frames) + 1
             return [
-                Message(first + n, sending.started, frame) for n, frame in enumerate(sending.frames)
+                BinaryDocument(first + n, sending.started, frame, frame.document)
+                if isinstance(frame, DocumentFrame)
+                else Message(first + n, sending.started, frame)
+                for n, frame in enumerate(sending.frames)
             ]
         return []

@@ -34,7 +34,34 @@ import json
 import uuid
 from typing import Any
 
-from .base import Codec, Frame, Output, Pending, ProtocolError, Received, plain, undecodable
+from .base import (
+    DEFAULT_MAX_SIZE,
+    Codec,
+    Frame,
+    Output,
+    Pending,
+    ProtocolError,
+    Received,
+    json_document,
+    object_init,
+    plain,
+    undecodable,
+)
+from .signalr_frames import (  # noqa: F401  (the message types are part of this interface)
+    ACK,
+    CANCEL,
+    CLOSE,
+    COMPLETION,
+    INVOCATION,
+    PING,
+    SEQUENCE,
+    STREAM_INVOCATION,
+    STREAM_ITEM,
+    from_array,
+    length_prefix,
+    split_binary,
+    to_array,
+)
 from .signalr_negotiate import (  # noqa: F401  (part of this module's interface)
     Negotiated,
     negotiate_path,
@@ -44,10 +71,6 @@ from .signalr_negotiate import (  # noqa: F401  (part of this module's interface
 )
 
 RS = "\x1e"
-INVOCATION, STREAM_ITEM, COMPLETION, STREAM_INVOCATION, CANCEL, PING, CLOSE, ACK, SEQUENCE = range(
-    1, 10
-)
-_ERROR, _VOID, _RESULT = 1, 2, 3
 #: The longest close reason a WebSocket close frame carries, in bytes.
 _REASON_BYTES = 123
 _PING_MSGPACK = b"\x02\x91\x06"
@@ -61,21 +84,27 @@ class SignalR(Codec):
 
     name = "signalr"
     subprotocols = ()
+    #: ``http(s)://`` hub URLs are negotiated by the connection layer before the WebSocket
+    #: opens (:mod:`RobotWebSocket._negotiate`).
+    negotiates = True
 
     def __init__(
         self,
         init: Any = None,
         *,
+        max_size: int | None = DEFAULT_MAX_SIZE,
         server: bool = False,
         messagepack: bool = False,
         accept: tuple[str, ...] = ("json", "messagepack"),
         keep_alive: float = 15.0,
         timeout: float = 30.0,
     ) -> None:
-        super().__init__(init)
+        super().__init__(init, max_size=max_size)
         self.server = server
         self.protocol = "messagepack" if messagepack else "json"
         self.accept = accept
+        if not server:
+            keep_alive, timeout = _client_timing(init, keep_alive, timeout)
         self.keep_alive = keep_alive
         self.timeout = timeout
         self.tick_interval = keep_alive
@@ -86,6 +115,10 @@ class SignalR(Codec):
             self._msgpack = require("msgpack", "SignalR's MessagePack protocol")
         self._last_sent = self._last_received = 0.0
         self._counter = 0
+
+    def connect_url(self, url: str) -> str:
+        # ws(s):// hub URLs are opened as they are; http(s):// ones are negotiated first.
+        return url if url.startswith(("http://", "https://")) else websocket_url(url)
 
     # -- the session ---------------------------------------------------------------------
 
@@ -127,7 +160,7 @@ class SignalR(Codec):
     def _handshake(self, message: Frame) -> Output:
         text, rest = _first_record(message)
         try:
-            response = json.loads(text)
+            response = json_document(text)
         except ValueError:
             response = None
         if not isinstance(response, dict):
@@ -169,7 +202,7 @@ class SignalR(Codec):
         if self._binary:
             if isinstance(message, str):
                 raise ValueError("a text frame on a MessagePack SignalR connection")
-            bodies = [(body, body) for body in _split_binary(message)]
+            bodies = [(body, body) for body in split_binary(message)]
             documents = [(self._from_array(body), raw) for body, raw in bodies]
         else:
             text = message if isinstance(message, str) else bytes(message).decode("utf-8")
@@ -209,7 +242,7 @@ class SignalR(Codec):
             document.setdefault("arguments", [])
         if self._binary:
             body = self._to_array(document)
-            return [_length_prefix(len(body)) + body]
+            return [length_prefix(len(body)) + body]
         try:
             text = json.dumps(document, separators=(",", ":"), ensure_ascii=False, default=_b64)
         except (TypeError, ValueError) as error:
@@ -245,96 +278,21 @@ class SignalR(Codec):
     def _from_array(self, body: bytes) -> dict[str, Any] | Received:
         try:
             array = self._msgpack.unpackb(body, raw=False, strict_map_key=False, timestamp=3)
-            return _document(array)
+            return from_array(array)
         except Exception as error:  # noqa: BLE001
             return undecodable(body, error)
 
     def _to_array(self, document: dict[str, Any]) -> bytes:
-        kind = document.get("type")
-        headers = document.get("headers") or {}
-        ident = document.get("invocationId")
-        if kind in (INVOCATION, STREAM_INVOCATION):
-            array = [kind, headers, ident, document.get("target"), document.get("arguments")]
-            array.append(document.get("streamIds") or [])
-        elif kind == STREAM_ITEM:
-            array = [kind, headers, ident, document.get("item")]
-        elif kind == COMPLETION:
-            if document.get("error") is not None:
-                array = [kind, headers, ident, _ERROR, document["error"]]
-            elif "result" in document:
-                array = [kind, headers, ident, _RESULT, document["result"]]
-            else:
-                array = [kind, headers, ident, _VOID]
-        elif kind == CANCEL:
-            array = [kind, headers, ident]
-        elif kind == PING:
-            array = [kind]
-        elif kind == CLOSE:
-            array = [kind, document.get("error")]
-            if "allowReconnect" in document:
-                array.append(bool(document["allowReconnect"]))
-        elif kind in (ACK, SEQUENCE):
-            array = [kind, document.get("sequenceId")]
-        else:
-            raise ProtocolError(f"SignalR has no message type {kind!r}: use 1 to 9.")
+        array = to_array(document)
         try:
             return self._msgpack.packb(array, use_bin_type=True, datetime=True)  # type: ignore[no-any-return]
         except (TypeError, ValueError, OverflowError) as error:
             raise ProtocolError(f"The message cannot be written as MessagePack: {error}.") from None
 
 
-def _document(array: Any) -> dict[str, Any]:
-    """The JSON form of a MessagePack hub message; ValueError naming what is wrong."""
-    if not isinstance(array, list) or not array or not isinstance(array[0], int):
-        raise ValueError("a SignalR MessagePack message is an array that starts with its type")
-    kind, size = array[0], len(array)
-    least = {1: 5, 2: 4, 3: 4, 4: 5, 5: 3, 6: 1, 7: 2, 8: 2, 9: 2}.get(kind)
-    if least is None:
-        raise ValueError(f"SignalR has no message type {kind}")
-    if size < least:
-        raise ValueError(f"a message of type {kind} has at least {least} items, not {size}")
-    document: dict[str, Any] = {"type": kind}
-    if kind == PING:
-        return document
-    if kind == CLOSE:
-        if array[1] is not None:
-            document["error"] = array[1]
-        if size > 2:
-            document["allowReconnect"] = array[2]
-        return document
-    if kind in (ACK, SEQUENCE):
-        document["sequenceId"] = array[1]
-        return document
-    headers = array[1]
-    if not isinstance(headers, dict):
-        raise ValueError(f"the headers of a type {kind} message are not a map")
-    if headers:
-        document["headers"] = headers
-    if array[2] is not None:
-        document["invocationId"] = array[2]
-    if kind in (INVOCATION, STREAM_INVOCATION):
-        document["target"] = array[3]
-        document["arguments"] = array[4]
-        if size > 5 and array[5]:
-            document["streamIds"] = array[5]
-    elif kind == STREAM_ITEM:
-        document["item"] = array[3]
-    elif kind == COMPLETION:
-        result_kind = array[3]
-        if result_kind in (_ERROR, _RESULT) and size < 5:
-            raise ValueError(f"a completion of result kind {result_kind} has 5 items")
-        if result_kind == _ERROR:
-            document["error"] = array[4]
-        elif result_kind == _RESULT:
-            document["result"] = array[4]
-        elif result_kind != _VOID:
-            raise ValueError(f"completion result kind {result_kind!r} is not 1, 2 or 3")
-    return document
-
-
 def _json_message(record: str) -> dict[str, Any] | Received:
     try:
-        document = json.loads(record)
+        document = json_document(record)
     except ValueError as error:
         return undecodable(record + RS, error)
     if not isinstance(document, dict) or not isinstance(document.get("type"), int):
@@ -355,44 +313,11 @@ def _first_record(message: Frame) -> tuple[str, Frame]:
     return head.decode("utf-8"), tail
 
 
-def _split_binary(data: bytes) -> list[bytes]:
-    """The bodies of the length-prefixed messages in one binary frame."""
-    bodies, pos, end = [], 0, len(data)
-    while pos < end:
-        length = shift = 0
-        for count in range(5):
-            if pos >= end:
-                raise ValueError("a MessagePack message's length is cut short")
-            byte = data[pos]
-            pos += 1
-            length |= (byte & 0x7F) << shift
-            shift += 7
-            if not byte & 0x80:
-                break
-            if count == 4:
-                raise ValueError("a MessagePack message's length is longer than 5 bytes")
-        if length > end - pos:
-            raise ValueError(f"a MessagePack message announces {length} bytes, {end - pos} follow")
-        bodies.append(data[pos : pos + length])
-        pos += length
-    return bodies
-
-
-def _length_prefix(length: int) -> bytes:
-    out = bytearray()
-    while True:
-        byte = length & 0x7F
-        length >>= 7
-        out.append(byte | (0x80 if length else 0))
-        if not length:
-            return bytes(out)
-
-
 def _message(document: Any) -> dict[str, Any]:
     document = plain(document)
     if isinstance(document, str):
         try:
-            document = json.loads(document.rstrip(RS))
+            document = json_document(document.rstrip(RS))
         except ValueError as error:
             raise ProtocolError(
                 f"A SignalR message is a dictionary or JSON object text; this text is not "
@@ -401,6 +326,33 @@ def _message(document: Any) -> dict[str, Any]:
     if not isinstance(document, dict):
         raise ProtocolError(f"A SignalR message is a JSON object, not {type(document).__name__}.")
     return dict(document)
+
+
+#: ``init`` of a client: Microsoft's client's option names, in milliseconds.
+_TIMING = {
+    "keepAliveIntervalInMilliseconds": "keep_alive",
+    "serverTimeoutInMilliseconds": "timeout",
+}
+
+
+def _client_timing(init: Any, keep_alive: float, timeout: float) -> tuple[float, float]:
+    """The ping interval and the server timeout (seconds) a client's ``init`` sets."""
+    what = (
+        "SignalR init is a dictionary of keepAliveIntervalInMilliseconds and "
+        "serverTimeoutInMilliseconds"
+    )
+    options = object_init(init, what) or {}
+    unknown = sorted(set(options) - set(_TIMING))
+    if unknown:
+        raise ProtocolError(f"{what}, not {', '.join(unknown)}")
+    values = {"keep_alive": keep_alive, "timeout": timeout}
+    for key, name in _TIMING.items():
+        if key in options:
+            value = options[key]
+            if type(value) not in (int, float) or not 0 < value < 2**31:
+                raise ProtocolError(f"{what}: {key} is a number of milliseconds above 0")
+            values[name] = value / 1000
+    return values["keep_alive"], values["timeout"]
 
 
 def _b64(value: Any) -> Any:

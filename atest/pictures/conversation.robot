@@ -37,9 +37,10 @@ Rule Replies And Ignored Messages Are Drawn Distinctly
     Reply To Messages    ${WS}/echo    $.type    ==    ping    reply={"type": "ping-reply"}
     Ignore Messages    ${WS}/echo    $.type    ==    ping-reply
     Connect    ${WS}/echo
-    Send    ${WS}/echo    {"type": "ping"}
+    # The rule replies as the ping's echo arrives, before this keyword returns: the reply
+    # is on the wire before "last", so its echo comes back before the echo of "last".
+    Send And Receive    ${WS}/echo    {"type": "ping"}
     Send    ${WS}/echo    {"type": "last"}
-    # The echo of "last" comes after the echoes of the ping and of the rule's reply.
     Receive    ${WS}/echo    $.type    ==    last
     Log Conversation    ${WS}/echo    label=$.type
     ${picture}=    Last Picture

@@ -1,10 +1,11 @@
 """Each protocol's official client, run as a child process against a mock server.
 
 The scripts in ``clients/*_official_client.*`` (socket.io-client 4, the graphql-ws client,
-@stomp/stompjs 7, mqtt.js 5, @microsoft/signalr and the ``ocpp`` package's charge points)
-play a fixed part, stay connected for ``stay`` seconds (longer than the keep-alive interval
-they are given) and print one JSON line per thing they saw: ``{"event": "connect", ...}``,
-..., ``{"event": "done", ...}``. The processes are :class:`MockClients._Client`\\ s, read by
+Apollo's legacy subscriptions-transport-ws client, @stomp/stompjs 7, mqtt.js 5,
+@microsoft/signalr and the ``ocpp`` package's charge points) play a fixed part, stay
+connected for ``stay`` seconds (longer than the keep-alive interval they are given) and
+print one JSON line per thing they saw: ``{"event": "connect", ...}``, ...,
+``{"event": "done", ...}``. The processes are :class:`MockClients._Client`\\ s, read by
 a thread, so a test waits for a line as it waits for a message.
 """
 
@@ -25,6 +26,7 @@ from MockClients import CLIENTS, NODE_MODULES, _Client
 _SCRIPTS = {
     "socketio": ("node", "socketio_official_client.js"),
     "graphql": ("node", "graphql_ws_official_client.js"),
+    "graphql-legacy": ("node", "graphql_ws_legacy_official_client.js"),
     "stomp": ("node", "stomp_official_client.js"),
     "mqtt": ("node", "mqtt_official_client.js"),
     "signalr": ("node", "signalr_official_client.js"),
@@ -46,8 +48,8 @@ class OfficialClients:
     def start_official_client(
         self, kind: str, url: str, *options: str, stay: timedelta = timedelta(seconds=3)
     ) -> str:
-        """Starts the official ``kind`` client (``socketio``, ``graphql``, ``stomp``,
-        ``mqtt``, ``signalr``, ``ocpp1.6``, ``ocpp2.0.1``) against ``url``; it stays
+        """Starts the official ``kind`` client (``socketio``, ``graphql``, ``graphql-legacy``,
+        ``stomp``, ``mqtt``, ``signalr``, ``ocpp1.6``, ``ocpp2.0.1``) against ``url``; it stays
         ``stay`` and then leaves. ``options`` go to the script after its two arguments
         (see each script's usage line). Returns the client's name."""
         if kind not in _SCRIPTS:

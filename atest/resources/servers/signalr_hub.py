@@ -3,8 +3,9 @@
 Microsoft's own client ``@microsoft/signalr`` by utest/test_signalr_hub.py.
 
 Run as ``python signalr_hub.py --port-file FILE [--token T] [--keep-alive S]
-[--client-timeout S]``: it serves on a free port of 127.0.0.1 and writes ``{"port": N}`` to
-FILE once it accepts connections. It is a plain ASGI app under uvicorn, independent of the
+[--client-timeout S] [--cert PEM --key PEM [--ca PEM]]``: it serves on a free port of 127.0.0.1 and writes ``{"port": N}`` to
+FILE once it accepts connections (https and wss with ``--cert``, requiring client
+certificates signed by ``--ca`` when given). It is a plain ASGI app under uvicorn, independent of the
 library's own codec, so that a mistake in one is not mirrored by the other.
 
 - ``POST /hub/negotiate?negotiateVersion=1`` answers a connection token and the WebSockets
@@ -33,6 +34,7 @@ import argparse
 import asyncio
 import itertools
 import json
+import ssl
 import sys
 import uuid
 from pathlib import Path
@@ -84,7 +86,12 @@ class Hub:
         if path == "/redirect/negotiate":
             host = headers.get("host", "127.0.0.1")
             return await respond(
-                send, 200, {"url": f"http://{host}/hub", "accessToken": self.token or "redirected"}
+                send,
+                200,
+                {
+                    "url": f"{scope['scheme']}://{host}/hub",
+                    "accessToken": self.token or "redirected",
+                },
             )
         if path != "/hub/negotiate":
             return await respond(send, 404, {"error": "not found"})
@@ -399,8 +406,17 @@ def main() -> None:
     parser.add_argument("--token", default=None)
     parser.add_argument("--keep-alive", type=float, default=15.0)
     parser.add_argument("--client-timeout", type=float, default=30.0)
+    parser.add_argument("--cert", help="serve https/wss with this certificate (PEM)")
+    parser.add_argument("--key", help="the certificate's private key (PEM)")
+    parser.add_argument("--ca", help="require client certificates signed by this CA (PEM)")
     options = parser.parse_args()
-    serve(Hub(options.token, options.keep_alive, options.client_timeout), options.port_file)
+    tls: dict[str, Any] = {}
+    if options.cert:
+        tls = {"ssl_certfile": options.cert, "ssl_keyfile": options.key}
+    if options.ca:
+        tls.update(ssl_ca_certs=options.ca, ssl_cert_reqs=ssl.CERT_REQUIRED)
+    hub = Hub(options.token, options.keep_alive, options.client_timeout)
+    serve(hub, options.port_file, **tls)
 
 
 if __name__ == "__main__":

@@ -109,12 +109,15 @@ class PortFileServer(uvicorn.Server):
         os.replace(self.port_file + ".tmp", self.port_file)
 
 
-def serve(app: Any, port_file: str) -> None:
-    """Serve ``app`` on a free port of 127.0.0.1 and announce the port in ``port_file``."""
+def serve(app: Any, port_file: str, **options: Any) -> None:
+    """Serve ``app`` on a free port of 127.0.0.1 and announce the port in ``port_file``;
+    ``options`` go to uvicorn's ``Config`` (TLS files)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(app, log_level="warning", lifespan="off", ws="websockets-sansio")
+    config = uvicorn.Config(
+        app, log_level="warning", lifespan="off", ws="websockets-sansio", **options
+    )
     server = PortFileServer(config, port_file, sock)
     asyncio.run(server.serve(sockets=[sock]))
 
