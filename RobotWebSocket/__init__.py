@@ -15,6 +15,7 @@ from .arguments import positive_int, seconds
 from .history import BUFFER_BYTES
 from .keywords.base import Context
 from .keywords.connection import ConnectionKeywords
+from .keywords.contracts import ContractKeywords
 from .keywords.conversation import ConversationKeywords
 from .keywords.history import HistoryKeywords
 from .keywords.mock import MockKeywords
@@ -108,6 +109,7 @@ class RobotWebSocket(DynamicCore):
                 ConversationKeywords(context),
                 HistoryKeywords(context),
                 ValidationKeywords(context),
+                ContractKeywords(context),
             ],
         )
         register_closer(context.close_at_exit)

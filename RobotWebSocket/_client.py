@@ -13,6 +13,7 @@ The websockets side (message delivery, writing at once) is in :mod:`._wire`.
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections import deque
 from collections.abc import Coroutine
@@ -75,6 +76,8 @@ class Connection(Timers):
     #: Credentials the connection learned while opening (a negotiated access token), for
     #: the keyword to mask.
     learned_secrets: list[str] = field(default_factory=list)
+    #: The AsyncAPI contract being checked (a :class:`~.contracts.Checking`), or None.
+    contract: Any = None
     #: Counters of what rules did, for Get Connection Info.
     ignored: int = 0
     auto_sent: int = 0
@@ -91,6 +94,8 @@ class Connection(Timers):
     #: sent by itself (``auto``), messages rules ignored (``ignored``) and received frames
     #: the protocol consumed (``protocol``), as (direction, message, mark).
     wire_log: deque[tuple[str, Message, str]] = field(default_factory=deque)
+    #: On a protocol connection, the documents `Send` encoded (for Validate Messages).
+    sent_documents: deque[Message] = field(default_factory=deque)
     #: Rules whose judgement raised, each warned about once.
     _faulty_rules: set[str] = field(default_factory=set)
     _session: asyncio.Future[None] | None = None
@@ -100,6 +105,7 @@ class Connection(Timers):
     def __post_init__(self) -> None:
         self.sent_log = deque(maxlen=self.history.maxlen)
         self.wire_log = deque(maxlen=self.history.maxlen)
+        self.sent_documents = deque(maxlen=self.history.maxlen)
 
     def note(self, kind: str, text: str) -> None:
         """Record an event for the next keyword that reads this connection (on the loop)."""
@@ -231,12 +237,17 @@ class Connection(Timers):
             if ruleset.rules:
                 break
         else:
-            self.history.append_message(message)
+            if self.contract is None:
+                self.history.append_message(message)
+            else:
+                self._keep(ws, message, False)
             return
+        answered = False
         try:
             reaction = Reaction()
             for ruleset in self.rulesets:
                 ruleset.react(message, reaction)
+            answered = bool(reaction.replies)
             if (
                 reaction.replies
                 or reaction.missing
@@ -251,7 +262,34 @@ class Connection(Timers):
                 f"message rules failed on {message.text[:200]!r} ({_why(error)}); "
                 "the message was kept.",
             )
+        self._keep(ws, message, answered)
+
+    def _keep(self, ws: Any, message: Message, answered: bool) -> None:
+        """Put a message in the history, checked against the contract when there is one
+        (a mock server's answer from the document's examples goes out first, as a rule's)."""
+        contract = self.contract
+        if contract is not None:
+            answer, warning = contract.received(message, answered)
+            if warning is not None:
+                self.note("warn", warning)
+            if answer is not None:
+                self.send_for_contract(ws, answer)
         self.history.append_message(message)
+
+    def send_for_contract(self, ws: Any, document: Any) -> None:
+        """Send a mock server's answer taken from the document (a document, or text)."""
+        try:
+            if self.codec is not None:
+                frames = self.codec.encode(document)
+            else:
+                frames = [document if isinstance(document, str) else json.dumps(document)]
+        except (TypeError, ValueError) as error:
+            self.note("warn", f"the answer from the AsyncAPI document could not be sent: {error}.")
+            return
+        self.auto_sent += 1
+        for frame in frames:
+            self.sent += 1
+            self.write_own(ws, frame)
 
     def _react(self, ws: Any, message: Message, reaction: Reaction) -> bool:
         """Carry out the rules' reaction; whether the message is kept out of the history."""

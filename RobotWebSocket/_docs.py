@@ -380,6 +380,64 @@ document and its frame as hex.
 | `Send` | ${FEED}/trades | ${{{"@type": "feed.Subscribe", "symbols": ["BTC-USD"]}}} |
 | `Connect` | ${DEVICE} | binary_format=cbor |
 
+= Contracts =
+
+An AsyncAPI document is to a WebSocket API what an OpenAPI document is to an HTTP one.
+`Connect` and `Start Mock Server` take ``asyncapi`` (the document's path, AsyncAPI 2.0 to
+2.6 or 3.0 to 3.1, YAML or JSON) and ``violations`` (``fail``, ``warn`` or ``keep``). With
+a document, every message is checked against it, `Request` finds the correlation id where
+the document says, `Get Contract Coverage` tells which operations the test exercised, and
+`Validate Messages` checks a whole conversation afterwards, also of a connection opened
+without a document.
+
+| `Connect` | ${KRAKEN}/ | asyncapi=${CURDIR}/kraken.asyncapi.yml | |
+| ${reply}= | `Request` | ${KRAKEN} | {"event": "ping", "reqid": 0} |
+| `Validate Messages` | ${KRAKEN} | | |
+| ${coverage}= | `Get Contract Coverage` | ${KRAKEN} | |
+| `Should Not Contain` | ${coverage}[uncovered] | subscribe | |
+
+*Which channels apply.* The document describes the *server*. The URL is matched to a
+server (3.x ``host`` and ``pathname``, 2.x ``url``; servers are left out when none
+matches) and to every channel whose address (3.x ``address``, 2.x the channel's key)
+equals its path, each ``{parameter}`` matching one path segment and its schema. Channels
+that share an address pool their messages. With ``protocol=mqtt`` or ``stomp`` each message
+is matched by its topic or destination instead. A document that cannot be read, a
+``$ref`` that does not resolve (``$ref``s within the document and to other files are
+followed) or a URL that matches no channel fails `Connect` at once, naming the file.
+
+*Directions.* What a client receives must be a message the server sends (3.x ``action:
+send``, 2.x ``subscribe``) or the reply of an operation it receives; what it sends, a
+message the server receives (3.x ``action: receive``, 2.x ``publish``). A mock server is
+the document's server: the other way round. Its clients' messages that match an operation
+with a ``reply`` are answered with the first example of the reply's message, the
+correlation id copied in, after the server's rules (a reply rule that answers wins); a
+reply message without an example is not answered, and warned about once. Every channel of
+the document applies to a mock server, whatever path its clients connect to.
+
+*What is checked* is the payload: the message parsed as JSON (other text as a string),
+MQTT's ``payload``, STOMP's ``body``. It conforms when it is valid against at least one
+message definition of its direction and channel. Protocol housekeeping (acknowledgements,
+receipts, pings) is not checked.
+
+*Violations.* A received message that conforms to none makes the next keyword that uses
+the connection, or the one waiting on it, fail with ``breaks the AsyncAPI contract`` and a
+report: the message's number and direction, the closest definition by name (the fewest
+errors) and each error as a JSON pointer and a reason:
+``#12 received: closest subscriptionStatus: /status: 'subscribd' is not one of [...]``.
+``violations=warn`` logs a WARN for each instead, ``violations=keep`` only counts them. A
+`Send` of a message that conforms to none fails before anything is sent; ``raw=True``
+sends it unchecked. Checking never slows the event loop: the loop only asks whether a
+message conforms (a few µs); the report of one that does not is written by the keyword.
+
+*Not used from the specification:* bindings (beyond addresses), security schemes, message
+headers (a WebSocket message has none), operation traits; message traits only for
+``name``, ``correlationId``, ``examples`` and ``schemaFormat`` (the message's own fields
+win). Another ``schemaFormat`` than AsyncAPI Schema or JSON Schema drafts 4 to 7 (Avro,
+RAML...) is logged once as "not checked", never reported as a violation. ``format``
+(``date-time``...) is an annotation, not checked. 3.x addresses are also compared below a
+matched server's ``pathname``; a channel with ``address: null`` matches every path.
+Correlation ids in message headers (``$message.header#/...``) are not used.
+
 = Mock server =
 
 `Start Mock Server` runs a WebSocket server inside the test, on the library's event

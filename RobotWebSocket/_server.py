@@ -83,6 +83,7 @@ class MockServer:
         replay_fast: bool = False,
         binary: Any = None,
         codec_options: dict[str, Any] | None = None,
+        on_client: Callable[[Connection], None] | None = None,
     ) -> None:
         self.alias = alias
         #: A recording (:class:`.replay.Recording`) each client is served, and whether
@@ -110,6 +111,8 @@ class MockServer:
         self.codec_options = codec_options or {}
         #: Where the upgrade hooks are: the server role's class (which inherits them).
         self._role = None if codec_class is None else codec_class.server_class or codec_class
+        #: Called on the loop as each client is named (the AsyncAPI contract is taken on).
+        self.on_client = on_client
         self.url = ""
         self.condition = threading.Condition(threading.Lock())
         self.clients: list[Connection] = []
@@ -257,6 +260,8 @@ class MockServer:
         conn.display_url = mask_url(conn.url)
         conn.owner = self.owner
         conn.rulesets = [self.ruleset_for(name), self.ruleset]
+        if self.on_client is not None:
+            self.on_client(conn)
 
     async def _handle(self, ws: ServerConnection) -> None:
         conn: Connection = ws.rws_owner  # type: ignore[attr-defined]

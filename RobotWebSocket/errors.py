@@ -14,7 +14,8 @@ the message that users match with ``Run Keyword And Expect Error``::
     ├── ConnectionClosed         Send on a connection the server closed, or that dropped
     ├── SendFailed               Send timed out (backpressure) or the frame could not be sent
     ├── ReceiveFailed            a receiving keyword's condition did not hold in time
-    └── ValidationFailed         JSON or XML that is malformed or breaks its schema
+    ├── ValidationFailed         JSON or XML that is malformed or breaks its schema
+    └── ContractViolated         a message breaks the connection's AsyncAPI contract
 
 The original exception, where there is one, is chained with ``raise ... from``.
 """
@@ -69,3 +70,7 @@ class ReceiveFailed(WebSocketError):
 
 class ValidationFailed(WebSocketError):
     """A document is not valid JSON/XML, or breaks its schema."""
+
+
+class ContractViolated(WebSocketError):
+    """A message received or about to be sent breaks the connection's AsyncAPI contract."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import deque
+from collections.abc import Callable
 from itertools import islice
 from typing import Any
 
@@ -171,6 +172,9 @@ class History:
         #: wake-up is a hand-over of the GIL.
         self._batching = False
         self._held: list[Message] = []
+        #: Called on the reader's thread when a wait sees new messages (the connection's
+        #: contract checks there, and may raise to fail the waiting keyword).
+        self.inspect: Callable[[], None] | None = None
 
     # -- writer side (the event-loop thread) -------------------------------------------
 

@@ -42,6 +42,8 @@ class Watch:
             new = history.since(self.seen)
             if new:
                 self.seen = new[-1].seq
+                if history.inspect is not None:
+                    history.inspect()
                 yield new
             if self.stop is not None and self.stop():
                 self.stopped = True

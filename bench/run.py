@@ -43,6 +43,7 @@ from RobotWebSocket import RobotWebSocket, __version__  # noqa: E402
 
 sys.path.insert(0, str(HERE))
 import binary  # noqa: E402
+import contracts  # noqa: E402
 import features  # noqa: E402
 import mock_protocols  # noqa: E402
 import proxy as proxy_rows  # noqa: E402
@@ -60,6 +61,7 @@ FULL = {
     **mock_protocols.FULL,
     **proxy_rows.FULL,
     **binary.FULL,
+    **contracts.FULL,
 }
 QUICK = {
     "ingest": 20_000,
@@ -74,6 +76,7 @@ QUICK = {
     **mock_protocols.QUICK,
     **proxy_rows.QUICK,
     **binary.QUICK,
+    **contracts.QUICK,
 }
 
 
@@ -322,6 +325,7 @@ TABLE: list[tuple[str, tuple[str, str], Any, str, str]] = [
     ("  output.xml bytes per message", ("robot", "output_xml_bytes_per_message"), 1.0, "B", "(reported)"),
 ]  # fmt: skip
 TABLE += features.TABLE + mock_protocols.TABLE + proxy_rows.TABLE + binary.TABLE
+TABLE += contracts.TABLE
 
 
 #: Width of the scenario column.
@@ -351,7 +355,7 @@ def main() -> None:
         "--only",
         nargs="*",
         help="run only these groups: ingest rr flood extract scale robot "
-        + " ".join(features.GROUPS + mock_protocols.GROUPS)
+        + " ".join(features.GROUPS + mock_protocols.GROUPS + proxy_rows.GROUPS + contracts.GROUPS)
         + "; 'protocols' is socketio mqtt stomp, 'features' all of "
         + ", ".join(features.GROUPS),
     )
@@ -373,7 +377,7 @@ def main() -> None:
 
     groups = ["ingest", "rr", "flood", "extract", "scale", "robot", *features.GROUPS]
     groups += mock_protocols.GROUPS + proxy_rows.GROUPS
-    groups += binary.GROUPS
+    groups += binary.GROUPS + contracts.GROUPS
     wanted = {g for name in (args.only or groups) for g in features.ALIASES.get(name, [name])}
     if wanted - set(groups):
         parser.error(f"unknown groups: {', '.join(sorted(wanted - set(groups)))}")
@@ -416,6 +420,7 @@ def main() -> None:
             mock_protocols.run_round(record, wanted, sizes)
             proxy_rows.run_round(record, wanted, sizes, base)
             binary.run_round(record, wanted, sizes)
+            contracts.run_round(record, wanted, sizes, base, ingest_raw)
 
     med = {
         name: {k: statistics.median(r[k] for r in results) for k in results[0]}

@@ -27,7 +27,7 @@ def test_the_library_class_holds_no_keyword_mixins():
 
 
 def test_each_component_holds_the_context_and_inherits_from_no_other_component():
-    assert len(COMPONENTS) == 11  # with the proxy and replay components
+    assert len(COMPONENTS) == 12  # with the proxy and replay components, and contracts
     for component in COMPONENTS:
         assert component.__bases__ == (ContextAware,), component
     contexts = {id(method.__self__.context) for method in LIBRARY.keywords.values()}

@@ -53,6 +53,8 @@ def test_the_contract_keywords_exist():
         "Pause Proxy",
         "Resume Proxy",
         "Replay Conversation",
+        "Validate Messages",
+        "Get Contract Coverage",
     }
 
 

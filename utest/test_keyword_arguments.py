@@ -102,6 +102,7 @@ class Context:
             "disconnect": lambda: {"connection": self.fresh_connection()},
             "disconnect_all": lambda: {"timeout": 2},
             "get_connection_info": lambda: {"connection": c},
+            "get_contract_coverage": lambda: {"connection": c},
             "get_message_count": lambda: {"connection": c, "timeout": 0},
             "log_conversation": lambda: {"connection": c},
             "ignore_messages": lambda: {"connection": "fuzz-rules", "expression": "$.a"},
@@ -142,6 +143,7 @@ class Context:
             },
             "start_mock_server": lambda: {"alias": next(_names)},
             "stop_mock_server": lambda: {"server": self.fresh_server()},
+            "validate_messages": lambda: {"connection": c},
             # A client waiting to be returned, and a closed connection: a valid call returns
             # at once, so a junk timeout that is valid (1.5, True) costs no wait.
             "wait_for_client": lambda: {"server": self.waiting_client(), "timeout": 0},

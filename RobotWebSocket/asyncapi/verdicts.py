@@ -86,21 +86,28 @@ class Coverage:
         self.unchecked = 0
         self._requested: set[str] = set()
 
-    def add(self, verdict: Verdict) -> None:
+    def add(self, verdict: Verdict, times: int = 1) -> None:
+        """Count ``verdict``, got by ``times`` messages in a row."""
         if not verdict.conforms:
-            self.violations += 1
+            self.violations += times
             return
         if not verdict.matches:
-            self.unchecked += 1
+            self.unchecked += times
             return
-        for name in verdict.messages:
-            self.messages[name] += 1
         direct = {match.operation for match in verdict.matches if not match.reply}
         replies = {match.operation for match in verdict.matches if match.reply}
-        asked = replies & self._requested
-        self._requested |= direct
-        for operation in direct | (asked or replies):
-            self.operations[operation] = self.operations.get(operation, 0) + 1
+        while times > 0:
+            asked = replies & self._requested
+            before = len(self._requested)
+            self._requested |= direct
+            # Once counting a message changes nothing of what was asked, the rest of the
+            # run counts alike, all at once.
+            count = 1 if len(self._requested) != before else times
+            for name in verdict.messages:
+                self.messages[name] += count
+            for operation in direct | (asked or replies):
+                self.operations[operation] = self.operations.get(operation, 0) + count
+            times -= count
 
     def as_dict(self) -> dict[str, Any]:
         """``operations`` (id → messages seen), ``messages`` (name → count), ``uncovered``

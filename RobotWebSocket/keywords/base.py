@@ -18,7 +18,8 @@ from robot.running.context import EXECUTION_CONTEXTS
 from .._client import Connection
 from .._loop import LOOP, LoopThread
 from .._robot import LEVELS
-from ..errors import ConnectionClosed
+from ..contracts import report_text
+from ..errors import ConnectionClosed, ContractViolated
 from ..formatting import Highlight, Row, cut, html_table
 from ..masking import mask_text, reveal, sensitive_values
 from ..registry import Entry, Registry, close_entries
@@ -215,6 +216,31 @@ class Context:
                 f"because it holds at most buffer_size={connection.history.maxlen} messages "
                 f"and buffer_bytes={connection.history.max_bytes} bytes of their data."
             )
+        self.report_contract(connection)
+
+    def report_contract(self, connection: Connection) -> None:
+        """Finish checking what ``connection`` received against its AsyncAPI contract, and
+        fail (``violations=fail``), warn (``warn``) or only count (``keep``) each message
+        that breaks it. Called by every keyword that reads the connection, and by waits as
+        messages arrive."""
+        checking = connection.contract
+        if checking is None:
+            return
+        reports = checking.settle()
+        if not reports or checking.mode == "keep":
+            return
+        if checking.mode == "warn":
+            for number, verdict in reports:
+                self.warn(
+                    f"'{connection.name}': a message breaks the AsyncAPI contract of "
+                    f"{checking.document}: {verdict.format(number)}"
+                )
+            return
+        raise ContractViolated(self.show(report_text(connection.name, checking.document, reports)))
+
+    def watch_contract(self, connection: Connection) -> None:
+        """Make waits on ``connection`` check its contract as messages arrive."""
+        connection.history.inspect = lambda: self.report_contract(connection)
 
     def report_rules(self, connection: Connection) -> None:
         """One INFO line of what rules did since the previous keyword (exact counts, and

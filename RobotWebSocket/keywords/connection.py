@@ -21,6 +21,7 @@ from ..arguments import (
     optional_positive_int,
     seconds,
 )
+from ..asyncapi import describe_channels
 from ..binary import BinaryFormat
 from ..connecting import connect_error, query_secrets, ssl_context, websocket_options
 from ..deadline import Deadline
@@ -31,6 +32,7 @@ from ..protocols import ProtocolError, codec_class
 from ..registry import ClientEntry
 from ..waiting import Watch
 from .base import DEBUG_WINDOW, STOP_LIMIT, ContextAware
+from .contracts import check_violations, load_contract, log_notes, take_contract
 
 _DEFAULT_PING = timedelta(seconds=20)
 
@@ -59,6 +61,8 @@ class ConnectionKeywords(ContextAware):
         binary_format: str | None = None,
         proto: str | None = None,
         proto_message: str | None = None,
+        asyncapi: str | None = None,
+        violations: str = "fail",
     ) -> str:
         """Opens a WebSocket connection to ``url`` and returns its name.
 
@@ -84,6 +88,8 @@ class ConnectionKeywords(ContextAware):
         | ``binary_format`` | ``msgpack``, ``cbor`` or ``protobuf``: binary frames received become documents, and a dictionary or list given to `Send` is encoded as one binary frame; see `Binary documents`. With ``protocol=signalr``, ``msgpack`` selects the MessagePack hub protocol; with ``protocol=socketio``, the ``socket.io-msgpack-parser`` encoding. |
         | ``proto`` | With ``binary_format=protobuf``: a ``.proto`` file (compiled here, with the imports beside it) or a descriptor set. Without it, frames are decoded like ``protoc --decode_raw``. |
         | ``proto_message`` | The full name of the Protocol Buffers type of received frames and sent dictionaries (``feed.Trade``); a sent dictionary names another with ``@type``. |
+        | ``asyncapi`` | Path of the API's AsyncAPI document (2.0-2.6 or 3.0-3.1, YAML or JSON): every message sent and received is checked against it; see `Contracts`. |
+        | ``violations`` | What a received message that breaks the document does: ``fail`` (the next keyword that uses the connection, or the one waiting on it, fails), ``warn`` (a WARN each) or ``keep`` (only counted for `Validate Messages` and `Get Contract Coverage`). |
 
         With ``protocol``, `Connect` returns once the session is up, and a refusal fails
         it at once with the server's own words.
@@ -99,6 +105,12 @@ class ConnectionKeywords(ContextAware):
 
         Connections opened while a suite runs are closed when that suite ends.
 
+        With ``asyncapi``, a document that cannot be read, a ``$ref`` that does not
+        resolve, or a URL that matches no channel of the document fails `Connect` at once,
+        naming the file and what is wrong. A `Send` of a message that conforms to no
+        definition the server receives fails before anything is sent (``raw=True`` sends
+        it unchecked).
+
         Example:
         | `Connect` | ws://localhost:8765/chat |
         | &{auth}= | `Create Dictionary` | Authorization=Bearer ${TOKEN} |
@@ -108,9 +120,11 @@ class ConnectionKeywords(ContextAware):
         | `Connect` | wss://localhost:8443/ws | verify=False |
         | `Connect` | ws://localhost:8765/feed | binary_format=msgpack |
         | `Connect` | https://localhost:5001/chathub | protocol=signalr | headers=${auth} |
+        | `Connect` | wss://ws.kraken.com/ | asyncapi=${CURDIR}/kraken.asyncapi.yml | violations=warn |
         """
         binary = self._binary_format(binary_format, proto, proto_message, protocol)
         codec = self._codec(protocol, init, max_size, binary_format)
+        mode = check_violations(violations)
         if (
             codec is not None
             and codec.name in ("socketio", "signalr")
@@ -141,6 +155,9 @@ class ConnectionKeywords(ContextAware):
             options["ssl"] = ssl_context(verify, ca_file, client_cert, client_key)
         for query_secret in query_secrets(url):
             self.context.remember_secret(query_secret)
+        contract = None
+        if asyncapi not in (None, ""):
+            contract = load_contract(asyncapi, url, codec and codec.name)
         connection = Connection(
             name=name,
             url=url,
@@ -153,6 +170,8 @@ class ConnectionKeywords(ContextAware):
             binary=binary,
         )
         connection.owner = self.context.suite_id()
+        if contract is not None:
+            take_contract(self.context, connection, contract, mode)
         try:
             self._loop.run(connection.open(options, limit))
         except ROBOT_CONTROL:
@@ -171,6 +190,12 @@ class ConnectionKeywords(ContextAware):
                 f"Connection '{name}' does not verify the server's certificate (verify=False)."
             )
         self._log_connected(connection, headers, protocols)
+        if contract is not None:
+            self._log(
+                f"'{name}' is checked against the AsyncAPI document {contract.document.path} "
+                f"(violations={mode}): channels {describe_channels(contract.channels)}."
+            )
+            log_notes(self.context, contract)
         return name
 
     def _log_connected(

@@ -15,6 +15,7 @@ from typing import Any
 from assertionengine import AssertionOperator
 from robot.api.deco import keyword
 
+from .._client import Connection
 from .._server import MockServer, request_headers
 from ..arguments import (
     binary_format_for,
@@ -35,6 +36,7 @@ from ..protocols import ProtocolError, codec_class
 from ..registry import MockServerEntry, ProxyEntry, close_entries
 from ..replay import read_recording
 from .base import STOP_LIMIT, ContextAware
+from .contracts import check_violations, load_contract, log_notes, take_contract
 
 
 class MockKeywords(ContextAware):
@@ -58,6 +60,8 @@ class MockKeywords(ContextAware):
         binary_format: str | None = None,
         proto: str | None = None,
         proto_message: str | None = None,
+        asyncapi: str | None = None,
+        violations: str = "fail",
     ) -> str:
         """Starts a WebSocket server inside the test and returns its URL.
 
@@ -84,6 +88,8 @@ class MockKeywords(ContextAware):
         | ``replay_timing`` | ``recorded`` sends with the recorded gaps; ``fast`` without them. |
         | ``binary_format`` | ``msgpack``, ``cbor`` or ``protobuf``: the clients' binary frames are decoded into documents, and a dictionary or list given to `Send` is encoded as one binary frame; see `Binary documents`. With ``protocol=socketio``, ``msgpack`` serves clients of ``socket.io-msgpack-parser``. |
         | ``proto``, ``proto_message`` | With ``binary_format=protobuf``: the ``.proto`` file or descriptor set, and the full name of the message type. |
+        | ``asyncapi`` | Path of an AsyncAPI document that describes this server: its clients' messages are checked against it, and it answers from its examples; see `Contracts`. |
+        | ``violations`` | What a client's message that breaks the document does: ``fail``, ``warn`` or ``keep``, as in `Connect`. |
 
         With ``protocol``, the server answers each client's handshake and keep-alives
         itself, its clients' histories hold documents (Socket.IO events, STOMP frames,
@@ -92,6 +98,15 @@ class MockKeywords(ContextAware):
         masked). The protocol's subprotocol is selected when the client offers it (unless
         ``subprotocols`` is given); OCPP refuses a client that does not offer its version,
         and Socket.IO a polling request, with HTTP 400.
+
+        With ``asyncapi``, directions are those of the document's server: a client's
+        messages must be messages the server receives, and what `Send` sends to a client
+        messages it sends. Each client message that matches an operation with a ``reply``
+        is answered with the first example of the reply's message, the correlation id
+        copied in, after the server's rules: when a reply rule answers the message, the
+        document does not. An operation whose reply message has no example is not
+        answered, and the first such message logs a WARN. Every channel of the document
+        applies, whatever path a client connects to.
 
         The server is stopped when the suite that started it ends, and by
         `Disconnect All` and `Stop Mock Server`.
@@ -105,6 +120,7 @@ class MockKeywords(ContextAware):
         | `Start Mock Server` | alias=sio | protocol=socketio | init={"pingInterval": 1000, "pingTimeout": 2000} |
         | `Start Mock Server` | replay=${CURDIR}/orders.har | replay_timing=fast | |
         | `Start Mock Server` | alias=feed | binary_format=protobuf | proto=${CURDIR}/feed.proto | proto_message=feed.Trade |
+        | `Start Mock Server` | alias=kraken | asyncapi=${CURDIR}/kraken.asyncapi.yml | |
         """
         name = str(alias or "")
         if not name:
@@ -138,6 +154,16 @@ class MockKeywords(ContextAware):
                 f"Argument 'replay_timing' must be recorded or fast, got {replay_timing!r}."
             )
         recording = read_recording(check_path(replay, "replay")) if replay else None
+        mode = check_violations(violations)
+        on_client = None
+        if asyncapi not in (None, ""):
+            contract = load_contract(asyncapi, None, protocol)
+            log_notes(self.context, contract)
+            library = self.context
+
+            def on_client(conn: Connection) -> None:
+                take_contract(library, conn, contract, mode, "server", answers=True)
+
         server = MockServer(
             name,
             ruleset_for=self._registry.ruleset,
@@ -155,6 +181,7 @@ class MockKeywords(ContextAware):
             replay_fast=replay_timing == "fast",
             binary=binary,
             codec_options=options,
+            on_client=on_client,
         )
         try:
             url = self._loop.run(server.start(host, listen_port))
@@ -170,6 +197,11 @@ class MockKeywords(ContextAware):
             + (f", subprotocols {', '.join(server.subprotocols)}" if server.subprotocols else "")
             + (f", rejecting every upgrade with HTTP {status}" if status else "")
             + (f", binary format {binary.name}" if binary is not None else "")
+            + (
+                f", AsyncAPI document {asyncapi} (violations={mode})"
+                if on_client is not None
+                else ""
+            )
             + "."
         )
         return url

@@ -16,8 +16,9 @@ from robot.api.deco import keyword
 
 from .._client import Connection
 from ..arguments import seconds
+from ..contracts import parsed
 from ..deadline import Deadline
-from ..errors import InvalidArgument, SendFailed
+from ..errors import ContractViolated, InvalidArgument, SendFailed
 from ..formatting import cut
 from ..history import BinaryDocument, Message
 from ..protocols import ProtocolError
@@ -161,14 +162,38 @@ class Sender(ContextAware):
         self._connect = connect
 
     def frames(self, conn: Connection, message: Any, binary: bool, raw: bool = False) -> list:
-        """The frames that send ``message``: itself, or a protocol's encoding of it."""
+        """The frames that send ``message``: itself, or a protocol's encoding of it. Unless
+        ``raw``, a message that breaks the connection's AsyncAPI contract fails here, before
+        anything is sent."""
+        if not raw and conn.contract is not None:
+            self.check_contract(conn, message)
         if conn.binary is not None and not raw and isinstance(message, (dict, list)):
+            conn.sent_documents.append(Message(conn.sent + 1, time.time(), "", message))
             return [self.encode_document(conn, message)]
         if conn.codec is None or raw:
             if isinstance(message, str) and message[:2] in ("{'", "['"):
                 self._hint_python_literal(message)
             return [encode(message, binary)]
-        return self.on_loop(conn.encode, message)
+        frames = self.on_loop(conn.encode, message)
+        conn.sent_documents.append(Message(conn.sent + 1, time.time(), "", parsed(message)))
+        return frames
+
+    def check_contract(self, conn: Connection, message: Any) -> None:
+        """Fail when ``message`` conforms to no definition the server receives."""
+        checking = conn.contract
+        verdict = checking.check_sent(message)
+        if verdict is None:
+            return
+        if not verdict.conforms:
+            raise ContractViolated(
+                self._show(
+                    f"Nothing was sent on '{conn.name}': the message breaks the AsyncAPI "
+                    f"contract of {checking.document}:\n{verdict.format(conn.sent + 1)}"
+                )
+            )
+        # Counted before it is sent: its reply may be counted, on the loop, before the
+        # send returns, and a reply counts for the operation whose request went first.
+        checking.count(verdict)
 
     def encode_document(self, conn: Connection, document: Any) -> DocumentFrame:
         """A dictionary or list encoded in the connection's binary format: one binary frame

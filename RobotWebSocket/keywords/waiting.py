@@ -62,6 +62,9 @@ class Waits(ContextAware):
             seen, earlier = history.snapshot(query.last)
             extraction = query.evaluate(earlier)
             if query.accept(extraction):
+                if history.inspect is not None:
+                    # What arrived since the keyword began is checked before it is returned.
+                    history.inspect()
                 return extraction, Watch(history, deadline, seen)
         else:
             seen, earlier = after, []
