@@ -20,7 +20,10 @@ from urllib.parse import urlsplit
 
 from websockets.headers import build_host
 from websockets.http11 import USER_AGENT, Response
-from websockets.proxy import parse_proxy
+try:
+    from websockets.proxy import parse_proxy
+except ImportError:  # websockets 15: the same function, in websockets.uri
+    from websockets.uri import parse_proxy  # type: ignore[no-redef,attr-defined]
 from websockets.streams import StreamReader
 from websockets.uri import parse_uri
 
