@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from websockets.headers import build_host
 from websockets.http11 import USER_AGENT, Response
+
 try:
     from websockets.proxy import parse_proxy
 except ImportError:  # websockets 15: the same function, in websockets.uri
