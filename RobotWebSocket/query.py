@@ -7,6 +7,8 @@ arrival order, so a message is never skipped because another one arrived right a
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -23,7 +25,7 @@ from .assertions import (
 )
 from .errors import InvalidArgument
 from .extraction import NOTHING, Expression, Extraction, compile_expression, extract
-from .history import Message
+from .history import NOT_PARSED, Message
 
 _NONE = object()
 _EQUAL = Operator.EQUAL
@@ -51,6 +53,24 @@ class Query:
     fault: str = field(default="", init=False)
     #: A note on the last value accepted, such as text read as a number, else empty.
     note: str = field(default="", init=False)
+    #: What a plain JSON message must contain to satisfy the query (see :class:`Needles`).
+    needles: Needles | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        self.needles = Needles.of(self)
+
+    def could_hold(self, message: Message) -> bool:
+        """``False`` only when ``message`` certainly cannot satisfy the query on its own: it
+        is plain JSON text that lacks what :attr:`needles` asks for. A cheap look at the text
+        that spares parsing most messages of a burst; ``True`` means "judge it"."""
+        needles = self.needles
+        if needles is None or message.document is not NOT_PARSED:
+            return True
+        data = message.data
+        # A JSON text with no backslash holds its member names and strings verbatim.
+        if data.__class__ is not str or "\\" in data:
+            return True
+        return needles.found_in(data)  # type: ignore[arg-type]
 
     @property
     def complaint(self) -> str:
@@ -159,9 +179,13 @@ class Query:
         return self.accept(self.evaluate_one(message))
 
     def evaluate_one(self, message: Message) -> Extraction:
+        """Extract from ``message`` alone (a window of one)."""
         if self.expression is None:
             return Extraction(True, message.value, message, (message,))
-        return extract(self.expression, (message,), True, self.all_matches)
+        result = extract(self.expression, (message,), True, self.all_matches)
+        if result.found:
+            result.window = (message,)
+        return result
 
 
 def _is_operator(expression: Any) -> bool:
@@ -181,6 +205,16 @@ def scan(query: Query, earlier: Sequence[Message], new: Sequence[Message]) -> Ex
     ``earlier`` holds the messages before ``new`` that may still be in the window.
     """
     last = query.last
+    if last == 1:
+        # Each message is its own window. Those that cannot hold are not parsed; the last
+        # one is judged all the same, so that a failure reports the newest value seen.
+        could_hold, evaluate, accept = query.could_hold, query.evaluate_one, query.accept
+        for message in new:
+            if could_hold(message) and accept(evaluate(message)):
+                return query.latest
+        if new and not could_hold(new[-1]):
+            accept(evaluate(new[-1]))
+        return None
     combined = list(earlier[-(last - 1) :]) if last > 1 else []
     offset = len(combined)
     combined.extend(new)
@@ -190,3 +224,61 @@ def scan(query: Query, earlier: Sequence[Message], new: Sequence[Message]) -> Ex
         if query.accept(extraction):
             return extraction
     return None
+
+
+#: Text that JSON writes as it is (no escapes), in names and values the needles use.
+_VERBATIM = re.compile(r"[A-Za-z0-9 _.:-]+")
+#: A JSON number written with a fraction or an exponent: its value may be an integer that
+#: its digits do not spell (``1.99999e5``, or rounding: ``199998.9999999999999``).
+_INEXACT = re.compile(r"\.|[0-9][eE]")
+
+
+class Needles:
+    """What a plain JSON text must contain for a query on a member path (``$.a.b``) to
+    hold: each member name, quoted; with ``==``, the expected string verbatim, or the digits
+    of an expected integer (without trailing zeros: ``1e3`` is 1000), unless the text
+    writes a number with a fraction or an exponent. Waits and rules use it to skip parsing
+    messages that cannot match."""
+
+    __slots__ = ("words", "digits")
+
+    def __init__(self, words: tuple[str, ...], digits: str | None) -> None:
+        self.words = words
+        self.digits = digits
+
+    @classmethod
+    def of(cls, query: Query) -> Needles | None:
+        expression = query.expression
+        if expression is None or expression.members is None or query.all_matches:
+            return None
+        words = [json.dumps(name) for name in expression.members]
+        digits = None
+        if query.operator is _EQUAL and not query.formatters:
+            expected = query.expected
+            value = _read(expected) if isinstance(expected, str) else expected
+            if value is _NOT_JSON:
+                # Text compared as text: ``True``, ``None``... are read as true and null
+                # against a boolean or null, so they give no needle.
+                if expected.strip().lower() not in ("true", "false", "none", "null"):
+                    words.append(expected)
+            elif value.__class__ is int or (value.__class__ is float and value.is_integer()):
+                digits = str(abs(int(value))).rstrip("0") or "0"
+        words = [w for w in words if _VERBATIM.fullmatch(w.strip('"'))]
+        return cls(tuple(words), digits) if words or digits else None
+
+    def found_in(self, text: str) -> bool:
+        for word in self.words:
+            if word not in text:
+                return False
+        digits = self.digits
+        return digits is None or digits in text or _INEXACT.search(text) is not None
+
+
+_NOT_JSON = object()
+
+
+def _read(text: str) -> object:
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return _NOT_JSON

@@ -24,10 +24,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .assertions import EVALUATING, SHOWN, Operator
+from .assertions import EVALUATING, SHOWN
 from .errors import InvalidArgument
 from .extraction import Expression, compile_expression, message_matches
-from .history import NOT_PARSED, Message
+from .history import Message
 from .query import Query
 
 Kind = Literal["ignore", "reply", "heartbeat", "fault"]
@@ -138,22 +138,14 @@ class Rule:
                 "and rules run on the event loop as each message arrives. Use ==, !=, <, >, "
                 "<=, >=, contains, not contains, starts, ends or matches."
             )
-        self.needles = _needles(self.query)
 
     def applies_to(self, message: Message, reaction: Reaction | None = None) -> bool:
         """Whether the rule matches ``message``. Never raises: a message the rule cannot
         judge does not match, and the reason goes to ``reaction.faults``."""
         query = self.query
         assert query is not None
-        needles = self.needles
-        if needles and message.document is NOT_PARSED:
-            # The cheap check first: a JSON text with no backslash holds its member names
-            # and string values verbatim, so a message that lacks one cannot match.
-            data = message.data
-            if isinstance(data, str) and "\\" not in data:
-                for needle in needles:
-                    if needle not in data:
-                        return False
+        if not query.could_hold(message):  # The cheap look at the text first.
+            return False
         try:
             if query.judge_one(message):
                 return True
@@ -173,38 +165,6 @@ class Rule:
             return f"{self.id} heartbeat every {self.interval:g} s"
         assert self.query is not None
         return f"{self.id} {self.kind} {self.query.describe()}"
-
-
-_VERBATIM = re.compile(r"[A-Za-z0-9 _.:-]+")
-
-
-def _needles(query: Query | None) -> tuple[str, ...]:
-    """Text that a plain JSON message must contain for ``query`` to match it: the member
-    names of a member path, and the expected string of an ``==``."""
-    expression = query.expression if query is not None else None
-    if query is None or expression is None or expression.members is None:
-        return ()
-    needles = [json.dumps(name) for name in expression.members]
-    expected = query.expected
-    if (
-        query.operator is Operator.EQUAL
-        and isinstance(expected, str)
-        and _VERBATIM.fullmatch(expected)
-        and not _is_json(expected)
-        # ``True``, ``None``... are read as true and null against a boolean or null.
-        and expected.strip().lower() not in ("true", "false", "none", "null")
-    ):
-        needles.append(expected)
-    return tuple(n for n in needles if _VERBATIM.fullmatch(n.strip('"')))
-
-
-def _is_json(text: str) -> bool:
-    """Whether ``text`` reads as JSON (then ``expected`` is compared as that value)."""
-    try:
-        json.loads(text)
-    except ValueError:
-        return False
-    return True
 
 
 @dataclass(slots=True)
