@@ -211,14 +211,14 @@ class Connection(Timers):
         if codec is None:
             binary = self.binary
             if binary is None or type(data) is str:
-                self._arrive(ws, Message(0, time.time(), data))
+                self._arrive(ws, Message(0, self.history.arrival(), data))
                 return
             try:
                 document = binary.decode(data)  # type: ignore[arg-type]
             except Exception as error:  # noqa: BLE001 - the boundary: see the docstring
                 self.note("warn", f"the {binary.name} format failed on a frame ({_why(error)}).")
                 document = undecodable_frame(data, _why(error))  # type: ignore[arg-type]
-            self._arrive(ws, BinaryDocument(0, time.time(), data, document))
+            self._arrive(ws, BinaryDocument(0, self.history.arrival(), data, document))
             return
         try:
             if not self._codec_opened:

@@ -190,7 +190,7 @@ class ProxySide(Connection):
         if self.early is not None:
             self.early.append(data)
             return
-        message = Marked(0, time.time(), data)
+        message = Marked(0, self.history.arrival(), data)
         try:
             fault = first_fault(self.rulesets, message)
         except Exception as error:  # noqa: BLE001 - the boundary: see the docstring

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from itertools import islice
@@ -26,6 +27,9 @@ _UNSET = object()
 #: What :attr:`Message._json` holds for JSON text nested beyond what the parser follows
 #: (a hostile peer's ``[[[[...]]]]``): the message is text, and failures say why.
 _TOO_DEEP = object()
+
+#: The key under which :attr:`Message.memo` keeps the parsed XML (one slot less a message).
+_XML = "xml"
 
 #: Default of the import argument ``buffer_bytes``: the bytes of message data one
 #: history keeps at most, whatever ``buffer_size`` allows.
@@ -45,7 +49,8 @@ def xml_fromstring(data: bytes) -> Any:
 class Message:
     """One received (or sent) message: its sequence number, arrival time and data."""
 
-    __slots__ = ("seq", "time", "data", "_json", "_xml", "memo", "document")
+    # Six slots: a million kept messages cost what these hold (see docs/performance.md).
+    __slots__ = ("seq", "time", "data", "_json", "memo", "document")
 
     def __init__(
         self, seq: int, arrived: float, data: str | bytes, document: Any = NOT_PARSED
@@ -57,7 +62,7 @@ class Message:
         #: return it, while regex and XPath read the raw ``data``.
         self.document = document
         self._json: Any = _UNSET if document is NOT_PARSED else document
-        self._xml: Any = _UNSET
+        #: Results of expressions evaluated on the message, and its parsed XML.
         self.memo: dict[Any, Any] | None = None
 
     @property
@@ -104,16 +109,23 @@ class Message:
     @property
     def xml(self) -> Any:
         """The parsed XML root element, or :data:`NOT_PARSED`."""
-        if self._xml is _UNSET:
-            self._xml = NOT_PARSED
-            data = self.data
-            raw = data if isinstance(data, bytes) else data.encode("utf-8")
-            if raw.lstrip()[:1] == b"<":
-                try:
-                    self._xml = xml_fromstring(raw)
-                except (etree.XMLSyntaxError, ValueError):
-                    pass
-        return self._xml
+        memo = self.memo
+        if memo is None:
+            memo = self.memo = {}
+        else:
+            root = memo.get(_XML, _UNSET)
+            if root is not _UNSET:
+                return root
+        root = NOT_PARSED
+        data = self.data
+        raw = data if isinstance(data, bytes) else data.encode("utf-8")
+        if raw.lstrip()[:1] == b"<":
+            try:
+                root = xml_fromstring(raw)
+            except (etree.XMLSyntaxError, ValueError):
+                pass
+        memo[_XML] = root
+        return root
 
     @property
     def searched(self) -> str | bytes:
@@ -172,11 +184,18 @@ class History:
         #: wake-up is a hand-over of the GIL.
         self._batching = False
         self._held: list[Message] = []
+        #: When the batch's bytes were read: its messages arrived together, and share it.
+        self._read_at = 0.0
         #: Called on the reader's thread when a wait sees new messages (the connection's
         #: contract checks there, and may raise to fail the waiting keyword).
         self.inspect: Callable[[], None] | None = None
 
     # -- writer side (the event-loop thread) -------------------------------------------
+
+    def arrival(self) -> float:
+        """The arrival time for a message being received now: during a batch, when its
+        socket read happened (one float shared by the read's messages), else now."""
+        return self._read_at if self._batching else time.time()
 
     def append_message(self, message: Message) -> None:
         """Append a message built by the caller; it gets its sequence number here. During a
@@ -208,6 +227,7 @@ class History:
         read, by the loop thread only): ending it appends them and wakes the waiters once."""
         if on:
             self._batching = True
+            self._read_at = time.time()
             return
         self._batching = False
         held = self._held

@@ -117,3 +117,22 @@ def test_a_batch_enters_the_history_at_its_end_with_one_wake_up():
     thread.join(5)
     assert woken == [3]
     assert [m.seq for m in history.all()] == [1, 2, 3]
+
+
+def test_the_messages_of_one_read_share_its_arrival_time():
+    # One float for a socket read's messages, not one each: a kept message costs less.
+    history = History()
+    history.batch(True)
+    first, second = history.arrival(), history.arrival()
+    history.batch(False)
+    assert first is second
+    assert abs(first - time.time()) < 60
+    before = time.time()
+    assert history.arrival() >= before  # outside a read: now
+
+
+def test_xml_is_parsed_once_and_kept_with_the_memo():
+    message = Message(1, 0.0, "<a><b>1</b></a>")
+    root = message.xml
+    assert root is not NOT_PARSED and message.xml is root
+    assert Message(2, 0.0, "plain").xml is NOT_PARSED
