@@ -53,11 +53,16 @@ class Query:
     fault: str = field(default="", init=False)
     #: A note on the last value accepted, such as text read as a number, else empty.
     note: str = field(default="", init=False)
-    #: What a plain JSON message must contain to satisfy the query (see :class:`Needles`).
-    needles: Needles | None = field(default=None, init=False)
+    #: What a plain JSON message must contain to satisfy the query (:class:`Needles`),
+    #: worked out when first asked: most keywords judge one reply and never need it.
+    _needles: Any = field(default=_NONE, init=False)
 
-    def __post_init__(self) -> None:
-        self.needles = Needles.of(self)
+    @property
+    def needles(self) -> Needles | None:
+        needles = self._needles
+        if needles is _NONE:
+            needles = self._needles = Needles.of(self)
+        return needles  # type: ignore[no-any-return]
 
     def could_hold(self, message: Message) -> bool:
         """``False`` only when ``message`` certainly cannot satisfy the query on its own: it
@@ -206,9 +211,13 @@ def scan(query: Query, earlier: Sequence[Message], new: Sequence[Message]) -> Ex
     """
     last = query.last
     if last == 1:
-        # Each message is its own window. Those that cannot hold are not parsed; the last
-        # one is judged all the same, so that a failure reports the newest value seen.
-        could_hold, evaluate, accept = query.could_hold, query.evaluate_one, query.accept
+        # Each message is its own window. Of a burst, those that cannot hold are not
+        # parsed; the last one is judged all the same, so that a failure reports the
+        # newest value seen. A lone message is judged at once.
+        evaluate, accept = query.evaluate_one, query.accept
+        if len(new) == 1:
+            return query.latest if accept(evaluate(new[0])) else None
+        could_hold = query.could_hold
         for message in new:
             if could_hold(message) and accept(evaluate(message)):
                 return query.latest
