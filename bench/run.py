@@ -12,9 +12,9 @@ figures.
 
 The rows live in modules by concern, each with its sizes, its table rows and one round:
 ``core.py`` (ingestion, request/reply, flood, extraction, connections, Robot),
-``features.py``, ``mock_protocols.py``, ``proxy.py``, ``binary.py`` and ``contracts.py``;
-``report.py`` turns the rounds into the table. This module parses the arguments, starts the
-servers and runs the rounds.
+``features.py``, ``mock_protocols.py``, ``proxy.py``, ``binary.py``, ``contracts.py`` and
+``memory.py``; ``report.py`` turns the rounds into the table. This module parses the
+arguments, starts the servers and runs the rounds.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ import binary  # noqa: E402
 import contracts  # noqa: E402
 import core  # noqa: E402
 import features  # noqa: E402
+import memory  # noqa: E402
 import mock_protocols  # noqa: E402
 import proxy as proxy_rows  # noqa: E402
 import report  # noqa: E402
@@ -52,6 +53,7 @@ FULL = {
     **proxy_rows.FULL,
     **binary.FULL,
     **contracts.FULL,
+    **memory.FULL,
 }
 QUICK = {
     **core.QUICK,
@@ -60,9 +62,10 @@ QUICK = {
     **proxy_rows.QUICK,
     **binary.QUICK,
     **contracts.QUICK,
+    **memory.QUICK,
 }
 TABLE = core.TABLE + features.TABLE + mock_protocols.TABLE + proxy_rows.TABLE + binary.TABLE
-TABLE += contracts.TABLE
+TABLE += contracts.TABLE + memory.TABLE
 
 
 def main() -> None:
@@ -80,6 +83,7 @@ def main() -> None:
             + mock_protocols.GROUPS
             + proxy_rows.GROUPS
             + contracts.GROUPS
+            + memory.GROUPS
         )
         + "; 'protocols' is socketio mqtt stomp, 'features' all of "
         + ", ".join(features.GROUPS),
@@ -101,7 +105,7 @@ def main() -> None:
         save({"sizes": sizes, "repeat": repeat, "runs": runs, "complete": False})
 
     groups = core.GROUPS + features.GROUPS + mock_protocols.GROUPS + proxy_rows.GROUPS
-    groups += binary.GROUPS + contracts.GROUPS
+    groups += binary.GROUPS + contracts.GROUPS + memory.GROUPS
     wanted = {g for name in (args.only or groups) for g in features.ALIASES.get(name, [name])}
     if wanted - set(groups):
         parser.error(f"unknown groups: {', '.join(sorted(wanted - set(groups)))}")
@@ -115,6 +119,7 @@ def main() -> None:
             proxy_rows.run_round(record, wanted, sizes, base)
             binary.run_round(record, wanted, sizes)
             contracts.run_round(record, wanted, sizes, base, core.ingest_raw)
+            memory.run_round(record, wanted, sizes, base)
 
     judged = report.judge(runs, TABLE)
     report.print_table(
