@@ -19,12 +19,13 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from websockets.asyncio.client import connect
-from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.asyncio.server import Server, ServerConnection
 from websockets.exceptions import InvalidStatus
 from websockets.http11 import Request, Response
 from websockets.typing import Subprotocol
 
 from ._proxy_pair import ClientFacing, Pair, ProxySide, ServerFacing
+from ._server import listen
 from ._wire import WIRE_LOGGER
 from .history import BUFFER_BYTES, History
 from .masking import mask_url
@@ -126,24 +127,19 @@ class Proxy:
         return side
 
     async def start(self, host: str, port: int) -> str:
-        self._server = await serve(
+        self._server, self.url = await listen(
             self._handle,
             host,
             port,
-            create_connection=self._create,  # type: ignore[arg-type]
+            create=self._create,
             process_request=self._process_request,
             process_response=self._process_response,
             select_subprotocol=self._select_subprotocol,
-            ssl=self.ssl_context,
+            ssl_context=self.ssl_context,
             max_size=None,
             ping_interval=None,
             close_timeout=self.close_timeout,
-            logger=WIRE_LOGGER,
         )
-        bound = self._server.sockets[0].getsockname()
-        shown = f"[{bound[0]}]" if ":" in bound[0] else bound[0]
-        scheme = "wss" if self.ssl_context is not None else "ws"
-        self.url = f"{scheme}://{shown}:{bound[1]}"
         return self.url
 
     def _create(self, *args: Any, **kwargs: Any) -> ClientFacing:

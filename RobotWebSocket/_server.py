@@ -19,7 +19,7 @@ import http
 import ssl
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from websockets.asyncio.server import Server, ServerConnection, serve
@@ -58,6 +58,40 @@ def request_headers(connection: Connection) -> list[tuple[str, str]]:
     request = getattr(connection.ws, "request", None)
     headers: Headers | None = getattr(request, "headers", None)
     return list(headers.raw_items()) if headers is not None else []
+
+
+async def listen(
+    handler: Callable[[ServerConnection], Awaitable[None]],
+    host: str,
+    port: int,
+    *,
+    create: Callable[..., ServerConnection],
+    process_request: Callable[..., Any],
+    process_response: Callable[..., Any],
+    select_subprotocol: Callable[..., Any],
+    ssl_context: ssl.SSLContext | None,
+    **options: Any,
+) -> tuple[Server, str]:
+    """Serve on ``host``:``port`` with websockets' ``serve``, its connections made by
+    ``create`` and its upgrade answered by the hooks, logging to the wire logger; the
+    server, and its URL: ``ws://`` or ``wss://``, the bound address (an IPv6 one in
+    brackets) and port. A mock server and a proxy both listen so."""
+    server = await serve(
+        handler,
+        host,
+        port,
+        create_connection=create,  # type: ignore[arg-type]
+        process_request=process_request,
+        process_response=process_response,
+        select_subprotocol=select_subprotocol,
+        ssl=ssl_context,
+        logger=WIRE_LOGGER,
+        **options,
+    )
+    bound = server.sockets[0].getsockname()
+    shown = f"[{bound[0]}]" if ":" in bound[0] else bound[0]
+    scheme = "wss" if ssl_context is not None else "ws"
+    return server, f"{scheme}://{shown}:{bound[1]}"
 
 
 class MockServer:
@@ -133,23 +167,18 @@ class MockServer:
     # -- on the loop ---------------------------------------------------------------------------
 
     async def start(self, host: str, port: int) -> str:
-        self._server = await serve(
+        self._server, self.url = await listen(
             self._handle,
             host,
             port,
-            create_connection=self._create,  # type: ignore[arg-type]
+            create=self._create,
             process_request=self._process_request,
             process_response=self._process_response,
             select_subprotocol=self._select_subprotocol,
-            ssl=self.ssl_context,
+            ssl_context=self.ssl_context,
             max_size=self.max_size,
             close_timeout=self.close_timeout,
-            logger=WIRE_LOGGER,
         )
-        bound = self._server.sockets[0].getsockname()
-        shown = f"[{bound[0]}]" if ":" in bound[0] else bound[0]
-        scheme = "wss" if self.ssl_context is not None else "ws"
-        self.url = f"{scheme}://{shown}:{bound[1]}"
         return self.url
 
     #: Closed clients a server keeps (their names, histories and conversations); past it the
