@@ -94,7 +94,49 @@ async def listen(
     return server, f"{scheme}://{shown}:{bound[1]}"
 
 
-class MockServer:
+class ClientGroup:
+    """What a mock server and a proxy share: ``clients`` grows on the loop, in connection
+    order, and keyword threads read it holding ``condition``; the oldest closed clients
+    are forgotten past :attr:`closed_kept`."""
+
+    def __init__(self) -> None:
+        self.condition = threading.Condition(threading.Lock())
+        self.clients: list[Connection] = []
+        #: How many clients `Wait For Client` has returned, and how many are registered.
+        self.returned = 0
+        self.adopted = 0
+        #: Closed clients forgotten past ``closed_kept``.
+        self.forgotten = 0
+
+    #: Closed clients a server keeps (their names, histories and conversations); past it the
+    #: oldest closed ones that `Wait For Client` already returned are forgotten.
+    closed_kept = 1000
+
+    def forget_closed(self) -> list[Connection]:
+        """Forget the oldest closed clients past :attr:`closed_kept` (Robot's thread); the
+        clients forgotten, for the registry to forget their names."""
+        with self.condition:
+            if len(self.clients) <= self.closed_kept:
+                return []
+            seen = min(self.returned, self.adopted)
+            closed = [c for c in self.clients[:seen] if self._closed(c)]
+            excess = len(closed) - self.closed_kept
+            if excess <= 0:
+                return []
+            gone = closed[:excess]
+            dropped = {id(c) for c in gone}
+            self.clients = [c for c in self.clients if id(c) not in dropped]
+            self.returned -= excess
+            self.adopted -= excess
+            self.forgotten += excess
+        return gone
+
+    def _closed(self, client: Connection) -> bool:
+        """Whether ``client`` is closed for good (its history will not grow)."""
+        return client.history.closed
+
+
+class MockServer(ClientGroup):
     """One mock server. ``clients`` grows on the loop, in connection order; keyword threads
     read it holding ``condition``."""
 
@@ -148,16 +190,10 @@ class MockServer:
         #: Called on the loop as each client is named (the AsyncAPI contract is taken on).
         self.on_client = on_client
         self.url = ""
-        self.condition = threading.Condition(threading.Lock())
-        self.clients: list[Connection] = []
-        #: How many clients `Wait For Client` has returned, and how many are registered.
-        self.returned = 0
-        self.adopted = 0
+        super().__init__()
         self.rejected = 0
         #: The HTTP status of the last upgrade refused (``reject``, or the protocol's).
         self.refused_status: int | None = None
-        #: Closed clients forgotten past ``closed_kept``.
-        self.forgotten = 0
         self.stopped = False
         #: Whether a stop ran to its end (the socket closed, every client gone).
         self.finished = False
@@ -180,29 +216,6 @@ class MockServer:
             close_timeout=self.close_timeout,
         )
         return self.url
-
-    #: Closed clients a server keeps (their names, histories and conversations); past it the
-    #: oldest closed ones that `Wait For Client` already returned are forgotten.
-    closed_kept = 1000
-
-    def forget_closed(self) -> list[Connection]:
-        """Forget the oldest closed clients past :attr:`closed_kept` (Robot's thread); the
-        clients forgotten, for the registry to forget their names."""
-        with self.condition:
-            if len(self.clients) <= self.closed_kept:
-                return []
-            seen = min(self.returned, self.adopted)
-            closed = [c for c in self.clients[:seen] if c.history.closed]
-            excess = len(closed) - self.closed_kept
-            if excess <= 0:
-                return []
-            gone = closed[:excess]
-            dropped = {id(c) for c in gone}
-            self.clients = [c for c in self.clients if id(c) not in dropped]
-            self.returned -= excess
-            self.adopted -= excess
-            self.forgotten += excess
-        return gone
 
     def _create(self, *args: Any, **kwargs: Any) -> _ServerSide:
         # The connection exists before the upgrade (it receives the request), so its owner
