@@ -13,18 +13,19 @@ from __future__ import annotations
 import asyncio
 import http
 import ssl
-import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from websockets.asyncio.client import connect
-from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.asyncio.server import Server, ServerConnection
 from websockets.exceptions import InvalidStatus
 from websockets.http11 import Request, Response
 from websockets.typing import Subprotocol
 
+from ._client import Connection
 from ._proxy_pair import ClientFacing, Pair, ProxySide, ServerFacing
+from ._server import ClientGroup, listen
 from ._wire import WIRE_LOGGER
 from .history import BUFFER_BYTES, History
 from .masking import mask_url
@@ -72,9 +73,10 @@ def offered_subprotocols(request: Request) -> list[str]:
     ]
 
 
-class Proxy:
+class Proxy(ClientGroup):
     """One proxy. ``clients`` (the clients' sides, ``<alias>#<n>``) grows on the loop, in
-    connection order; keyword threads read it holding ``condition`` (as a mock server's)."""
+    connection order; keyword threads read it holding ``condition``, and its oldest closed
+    clients are forgotten past ``closed_kept``, as a mock server's."""
 
     def __init__(
         self,
@@ -106,10 +108,9 @@ class Proxy:
         self.close_timeout = close_timeout
         self.owner = owner
         self.url = ""
-        self.condition = threading.Condition(threading.Lock())
-        self.clients: list[ProxySide] = []
+        super().__init__()
         self.pairs: list[Pair] = []
-        self.returned = self.adopted = self.rejected = 0
+        self.rejected = 0
         #: The status of the last refusal passed on to a client, and why.
         self.refused_status: int | None = None
         self.refusals: list[str] = []
@@ -126,24 +127,19 @@ class Proxy:
         return side
 
     async def start(self, host: str, port: int) -> str:
-        self._server = await serve(
+        self._server, self.url = await listen(
             self._handle,
             host,
             port,
-            create_connection=self._create,  # type: ignore[arg-type]
+            create=self._create,
             process_request=self._process_request,
             process_response=self._process_response,
             select_subprotocol=self._select_subprotocol,
-            ssl=self.ssl_context,
+            ssl_context=self.ssl_context,
             max_size=None,
             ping_interval=None,
             close_timeout=self.close_timeout,
-            logger=WIRE_LOGGER,
         )
-        bound = self._server.sockets[0].getsockname()
-        shown = f"[{bound[0]}]" if ":" in bound[0] else bound[0]
-        scheme = "wss" if self.ssl_context is not None else "ws"
-        self.url = f"{scheme}://{shown}:{bound[1]}"
         return self.url
 
     def _create(self, *args: Any, **kwargs: Any) -> ClientFacing:
@@ -187,7 +183,8 @@ class Proxy:
             why = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
             return self._refuse(ws, 502, f"Bad Gateway: cannot reach {target} ({why})\n")
         upstream._adopt(server_ws, ws.rws_started)  # type: ignore[attr-defined]
-        self.pairs.append(pair)
+        with self.condition:
+            self.pairs.append(pair)
         return None
 
     def _refuse(self, ws: ServerConnection, status: int, text: str) -> Response:
@@ -244,10 +241,25 @@ class Proxy:
             except asyncio.TimeoutError:
                 server_ws.transport.abort()
 
+    def _closed(self, client: Connection) -> bool:
+        # A pair is done with when both of its sides are closed.
+        upstream = client.pair.upstream  # type: ignore[attr-defined]
+        return client.history.closed and upstream.history.closed
+
+    def forget_closed(self) -> list[Connection]:
+        """Forget the oldest closed clients past :attr:`closed_kept`, with their pairs; the
+        clients forgotten (their upstream sides are ``client.pair.upstream``)."""
+        gone = super().forget_closed()
+        if gone:
+            dropped = {id(client.pair) for client in gone}  # type: ignore[attr-defined]
+            with self.condition:
+                self.pairs = [pair for pair in self.pairs if id(pair) not in dropped]
+        return gone
+
     def pause(self, names: set[str] | None, which: str, paused: bool) -> int:
         """Pause or resume ``which`` direction(s) of the pairs named (all when ``None``)."""
         count = 0
-        for pair in self.pairs:
+        for pair in list(self.pairs):
             if names is None or pair.client.name in names:
                 pair.pause(which, paused)
                 count += 1

@@ -19,7 +19,7 @@ import http
 import ssl
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from websockets.asyncio.server import Server, ServerConnection, serve
@@ -60,7 +60,83 @@ def request_headers(connection: Connection) -> list[tuple[str, str]]:
     return list(headers.raw_items()) if headers is not None else []
 
 
-class MockServer:
+async def listen(
+    handler: Callable[[ServerConnection], Awaitable[None]],
+    host: str,
+    port: int,
+    *,
+    create: Callable[..., ServerConnection],
+    process_request: Callable[..., Any],
+    process_response: Callable[..., Any],
+    select_subprotocol: Callable[..., Any],
+    ssl_context: ssl.SSLContext | None,
+    **options: Any,
+) -> tuple[Server, str]:
+    """Serve on ``host``:``port`` with websockets' ``serve``, its connections made by
+    ``create`` and its upgrade answered by the hooks, logging to the wire logger; the
+    server, and its URL: ``ws://`` or ``wss://``, the bound address (an IPv6 one in
+    brackets) and port. A mock server and a proxy both listen so."""
+    server = await serve(
+        handler,
+        host,
+        port,
+        create_connection=create,  # type: ignore[arg-type]
+        process_request=process_request,
+        process_response=process_response,
+        select_subprotocol=select_subprotocol,
+        ssl=ssl_context,
+        logger=WIRE_LOGGER,
+        **options,
+    )
+    bound = server.sockets[0].getsockname()
+    shown = f"[{bound[0]}]" if ":" in bound[0] else bound[0]
+    scheme = "wss" if ssl_context is not None else "ws"
+    return server, f"{scheme}://{shown}:{bound[1]}"
+
+
+class ClientGroup:
+    """What a mock server and a proxy share: ``clients`` grows on the loop, in connection
+    order, and keyword threads read it holding ``condition``; the oldest closed clients
+    are forgotten past :attr:`closed_kept`."""
+
+    def __init__(self) -> None:
+        self.condition = threading.Condition(threading.Lock())
+        self.clients: list[Connection] = []
+        #: How many clients `Wait For Client` has returned, and how many are registered.
+        self.returned = 0
+        self.adopted = 0
+        #: Closed clients forgotten past ``closed_kept``.
+        self.forgotten = 0
+
+    #: Closed clients a server keeps (their names, histories and conversations); past it the
+    #: oldest closed ones that `Wait For Client` already returned are forgotten.
+    closed_kept = 1000
+
+    def forget_closed(self) -> list[Connection]:
+        """Forget the oldest closed clients past :attr:`closed_kept` (Robot's thread); the
+        clients forgotten, for the registry to forget their names."""
+        with self.condition:
+            if len(self.clients) <= self.closed_kept:
+                return []
+            seen = min(self.returned, self.adopted)
+            closed = [c for c in self.clients[:seen] if self._closed(c)]
+            excess = len(closed) - self.closed_kept
+            if excess <= 0:
+                return []
+            gone = closed[:excess]
+            dropped = {id(c) for c in gone}
+            self.clients = [c for c in self.clients if id(c) not in dropped]
+            self.returned -= excess
+            self.adopted -= excess
+            self.forgotten += excess
+        return gone
+
+    def _closed(self, client: Connection) -> bool:
+        """Whether ``client`` is closed for good (its history will not grow)."""
+        return client.history.closed
+
+
+class MockServer(ClientGroup):
     """One mock server. ``clients`` grows on the loop, in connection order; keyword threads
     read it holding ``condition``."""
 
@@ -114,16 +190,10 @@ class MockServer:
         #: Called on the loop as each client is named (the AsyncAPI contract is taken on).
         self.on_client = on_client
         self.url = ""
-        self.condition = threading.Condition(threading.Lock())
-        self.clients: list[Connection] = []
-        #: How many clients `Wait For Client` has returned, and how many are registered.
-        self.returned = 0
-        self.adopted = 0
+        super().__init__()
         self.rejected = 0
         #: The HTTP status of the last upgrade refused (``reject``, or the protocol's).
         self.refused_status: int | None = None
-        #: Closed clients forgotten past ``closed_kept``.
-        self.forgotten = 0
         self.stopped = False
         #: Whether a stop ran to its end (the socket closed, every client gone).
         self.finished = False
@@ -133,47 +203,19 @@ class MockServer:
     # -- on the loop ---------------------------------------------------------------------------
 
     async def start(self, host: str, port: int) -> str:
-        self._server = await serve(
+        self._server, self.url = await listen(
             self._handle,
             host,
             port,
-            create_connection=self._create,  # type: ignore[arg-type]
+            create=self._create,
             process_request=self._process_request,
             process_response=self._process_response,
             select_subprotocol=self._select_subprotocol,
-            ssl=self.ssl_context,
+            ssl_context=self.ssl_context,
             max_size=self.max_size,
             close_timeout=self.close_timeout,
-            logger=WIRE_LOGGER,
         )
-        bound = self._server.sockets[0].getsockname()
-        shown = f"[{bound[0]}]" if ":" in bound[0] else bound[0]
-        scheme = "wss" if self.ssl_context is not None else "ws"
-        self.url = f"{scheme}://{shown}:{bound[1]}"
         return self.url
-
-    #: Closed clients a server keeps (their names, histories and conversations); past it the
-    #: oldest closed ones that `Wait For Client` already returned are forgotten.
-    closed_kept = 1000
-
-    def forget_closed(self) -> list[Connection]:
-        """Forget the oldest closed clients past :attr:`closed_kept` (Robot's thread); the
-        clients forgotten, for the registry to forget their names."""
-        with self.condition:
-            if len(self.clients) <= self.closed_kept:
-                return []
-            seen = min(self.returned, self.adopted)
-            closed = [c for c in self.clients[:seen] if c.history.closed]
-            excess = len(closed) - self.closed_kept
-            if excess <= 0:
-                return []
-            gone = closed[:excess]
-            dropped = {id(c) for c in gone}
-            self.clients = [c for c in self.clients if id(c) not in dropped]
-            self.returned -= excess
-            self.adopted -= excess
-            self.forgotten += excess
-        return gone
 
     def _create(self, *args: Any, **kwargs: Any) -> _ServerSide:
         # The connection exists before the upgrade (it receives the request), so its owner

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Mapping
@@ -230,3 +231,14 @@ def codec_options(codec_class: Any, name: Any) -> dict[str, Any]:
     """The codec's keyword arguments for ``binary_format=name`` (checked already)."""
     option = MSGPACK_PROTOCOLS.get(getattr(codec_class, "name", ""))
     return {option: True} if option and str(name).strip().lower() == "msgpack" else {}
+
+
+def check_init(value: Any) -> Any:
+    """A protocol's ``init``: JSON text of an object or a list is read, anything else is
+    kept as it is (the codec checks it)."""
+    if isinstance(value, str) and value.strip()[:1] in ("{", "["):
+        try:
+            return json.loads(value)
+        except ValueError as error:
+            raise InvalidArgument(f"Argument 'init' is not valid JSON: {error}.") from error
+    return value

@@ -10,12 +10,8 @@ a number, ``'FILLED' > 5``) is a failed judgement whose reason says why; a calle
 to tell "cannot judge" from "does not hold" (rules warn about the first) gets ``None`` from
 :func:`verdict`.
 
-``expected`` written in a ``.robot`` file is a string. When the extracted value is a number,
-boolean, null, list or object, ``expected`` is read as JSON first (``$.count  ==  42``,
-``$.ok  ==  true``), and kept as the string it is when it does not parse
-(``$.tags  contains  new``). Against a boolean or null, ``True``, ``False`` and ``None`` in
-any case are read as ``true``, ``false`` and ``null``, as Robot users write them. With
-``validate`` and ``then`` it is an expression and is left alone.
+The operators, the formatters and how ``expected`` is read (as JSON against a JSON value)
+are :mod:`.operators`'s.
 
 Ordering (``<``, ``>``, ``<=``, ``>=``) never compares text with a number: a value and an
 expected value that both read as numbers are compared as numbers (text read as a number is
@@ -26,79 +22,45 @@ anything else cannot be judged.
 from __future__ import annotations
 
 import json
-import math
 import re
-from enum import Enum
-from functools import lru_cache
 from typing import Any
 
-from .errors import InvalidArgument
+# What the assertion is written with is read in .operators; callers import it from here too.
+from .operators import (
+    EVALUATING,
+    FORMATTERS,
+    NAMES,
+    SHOWN,
+    WORDS,
+    Operator,
+    apply_to_expected,
+    as_number,
+    check_pattern,
+    coerce_expected,
+    describe,
+    formatter_functions,
+    is_evaluating,
+    to_operator,
+)
 
-
-class Operator(Enum):
-    """AssertionEngine's operators, by the symbol AssertionEngine stores for each."""
-
-    EQUAL = "=="
-    NOT_EQUAL = "!="
-    LESS = "<"
-    GREATER = ">"
-    LESS_OR_EQUAL = "<="
-    GREATER_OR_EQUAL = ">="
-    CONTAINS = "*="
-    NOT_CONTAINS = "not contains"
-    STARTS = "^="
-    ENDS = "$="
-    MATCHES = "$"
-    VALIDATE = "validate"
-    THEN = "then"
-
-
-#: Every name AssertionEngine's ``AssertionOperator`` accepts (a unit test compares them).
-NAMES: dict[str, Operator] = {
-    "equal": Operator.EQUAL,
-    "equals": Operator.EQUAL,
-    "==": Operator.EQUAL,
-    "should be": Operator.EQUAL,
-    "inequal": Operator.NOT_EQUAL,
-    "!=": Operator.NOT_EQUAL,
-    "should not be": Operator.NOT_EQUAL,
-    "less than": Operator.LESS,
-    "<": Operator.LESS,
-    "greater than": Operator.GREATER,
-    ">": Operator.GREATER,
-    "<=": Operator.LESS_OR_EQUAL,
-    ">=": Operator.GREATER_OR_EQUAL,
-    "contains": Operator.CONTAINS,
-    "not contains": Operator.NOT_CONTAINS,
-    "*=": Operator.CONTAINS,
-    "starts": Operator.STARTS,
-    "^=": Operator.STARTS,
-    "should start with": Operator.STARTS,
-    "ends": Operator.ENDS,
-    "should end with": Operator.ENDS,
-    "$=": Operator.ENDS,
-    "matches": Operator.MATCHES,
-    "validate": Operator.VALIDATE,
-    "then": Operator.THEN,
-    "evaluate": Operator.THEN,
-}
-
-#: How each operator is written in messages (AssertionEngine stores ``$`` for matches).
-SHOWN = {
-    Operator.EQUAL: "==",
-    Operator.NOT_EQUAL: "!=",
-    Operator.LESS: "<",
-    Operator.GREATER: ">",
-    Operator.LESS_OR_EQUAL: "<=",
-    Operator.GREATER_OR_EQUAL: ">=",
-    Operator.CONTAINS: "contains",
-    Operator.NOT_CONTAINS: "not contains",
-    Operator.STARTS: "starts",
-    Operator.ENDS: "ends",
-    Operator.MATCHES: "matches",
-    Operator.VALIDATE: "validate",
-    Operator.THEN: "then",
-}
+__all__ = [
+    "EVALUATING",
+    "FORMATTERS",
+    "JUDGEMENT_ERRORS",
+    "NAMES",
+    "SHOWN",
+    "Operator",
+    "as_number",
+    "check",
+    "check_pattern",
+    "coerce_expected",
+    "describe",
+    "formatter_functions",
+    "is_evaluating",
+    "same",
+    "to_operator",
+    "verdict",
+]
 
 #: AssertionEngine's words for a failure.
 _SHOULD = {
@@ -115,7 +77,6 @@ _SHOULD = {
     Operator.MATCHES: "should match",
 }
 
-EVALUATING = (Operator.VALIDATE, Operator.THEN)
 _ORDERING = (
     Operator.LESS,
     Operator.GREATER,
@@ -123,142 +84,11 @@ _ORDERING = (
     Operator.GREATER_OR_EQUAL,
 )
 _TEXTUAL = (Operator.STARTS, Operator.ENDS, Operator.MATCHES)
-_OPERATOR_NAMES = ", ".join(SHOWN.values())
 
-#: What ``True``, ``False`` and ``None`` (any case) mean against a boolean or null value.
-_WORDS = {"true": True, "false": False, "none": None, "null": None}
-
-#: A number as people write it: JSON's form, with an optional sign and spaces around.
-_NUMBER = re.compile(r"\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?\s*")
 
 #: Errors a judgement of JSON values can run into (deep nesting, odd types from codecs).
 #: Robot's timeout and signal exceptions are none of these, so they pass through.
 JUDGEMENT_ERRORS = (TypeError, ValueError, ArithmeticError, LookupError, RecursionError, re.error)
-
-
-def to_operator(operator: Any) -> Operator | None:
-    """Accept an ``Operator`` or AssertionEngine's ``AssertionOperator``, a name or symbol
-    (``"=="``, ``"contains"``), or ``None``."""
-    if operator is None or isinstance(operator, Operator):
-        return operator
-    if isinstance(operator, Enum):
-        # AssertionEngine's AssertionOperator, as Robot converts the argument: its value is
-        # the symbol.
-        try:
-            return Operator(operator.value)
-        except ValueError:
-            pass
-    elif isinstance(operator, str):
-        text = " ".join(operator.split())
-        if not text or text.upper() == "NONE":
-            return None
-        found = NAMES.get(text) or NAMES.get(text.lower())
-        if found is not None:
-            return found
-    raise InvalidArgument(
-        f"Unknown assertion operator {operator!r}. Use one of: {_OPERATOR_NAMES}, "
-        "or their names (equal, should be, greater than, should start with, ...)."
-    )
-
-
-def is_evaluating(operator: Operator | None) -> bool:
-    return operator is Operator.THEN
-
-
-def check_pattern(operator: Operator | None, expected: Any) -> None:
-    """Fail at once on a ``matches`` whose expected value is not a regular expression."""
-    if operator is Operator.MATCHES and isinstance(expected, str):
-        try:
-            re.compile(expected)
-        except re.error as error:
-            raise InvalidArgument(
-                f"Expected value {expected!r} of 'matches' is not a valid regular "
-                f"expression: {error}."
-            ) from error
-
-
-def coerce_expected(value: Any, operator: Operator | Any, expected: Any) -> Any:
-    """Read ``expected`` as JSON when the value is not a string (see the module doc)."""
-    if not isinstance(expected, str) or isinstance(value, (str, bytes)):
-        return expected
-    if operator in EVALUATING or (
-        isinstance(operator, Enum) and operator.value in ("validate", "then")
-    ):
-        return expected
-    if value is None or value.__class__ is bool:
-        word = expected.strip().lower()
-        if word in _WORDS:
-            return _WORDS[word]
-    read = _read_json(expected)
-    return expected if read is _NOT_JSON else read
-
-
-_NOT_JSON = object()
-
-
-@lru_cache(maxsize=256)
-def _read_json(text: str) -> Any:
-    """``text`` as JSON, read once: a wait judges every message against the same text.
-    (The values are shared, and never changed.)"""
-    try:
-        return json.loads(text)
-    except (ValueError, RecursionError):
-        return _NOT_JSON
-
-
-def as_number(value: Any) -> int | float | None:
-    """The number ``value`` reads as: a number, or text written as one; else ``None``."""
-    kind = value.__class__
-    if kind is int or kind is float:
-        return value  # type: ignore[no-any-return]
-    if kind is str and _NUMBER.fullmatch(value):
-        text = value.strip()
-        try:
-            return int(text)
-        except ValueError:
-            number = float(text)
-            return number if math.isfinite(number) else None
-    return None
-
-
-def formatter_functions(names: Any) -> list[Any]:
-    """AssertionEngine's formatters (``strip``, ``normalize spaces``, ``case insensitive``,
-    ``apply to expected``) by name."""
-    if isinstance(names, str):
-        names = [names]
-    if not isinstance(names, (list, tuple)):
-        raise InvalidArgument(f"Formatters must be a list of names, got {names!r}.")
-    try:
-        return [FORMATTERS[" ".join(str(name).lower().split())] for name in names]
-    except KeyError as error:
-        raise InvalidArgument(
-            f"Unknown assertion formatter {error.args[0]!r}. Use: {', '.join(FORMATTERS)}."
-        ) from None
-
-
-def _strip(value: str) -> str:
-    return value.strip()
-
-
-def _normalize_spaces(value: str) -> str:
-    return re.sub(r"\s+", " ", value)
-
-
-def _apply_to_expected(value: str) -> str:
-    return value
-
-
-def _case_insensitive(value: str) -> str:
-    return value.lower()
-
-
-#: AssertionEngine's formatters (``assertion_formatter.FormatRules``), by the same names.
-FORMATTERS = {
-    "normalize spaces": _normalize_spaces,
-    "strip": _strip,
-    "apply to expected": _apply_to_expected,
-    "case insensitive": _case_insensitive,
-}
 
 
 def check(
@@ -300,7 +130,7 @@ def verdict(
     if formatters and text_value:
         for formatter in formatters:
             value = formatter(value)
-        if _apply_to_expected in formatters and isinstance(expected, str):
+        if apply_to_expected in formatters and isinstance(expected, str):
             for formatter in formatters:
                 expected = formatter(expected)
     try:
@@ -524,7 +354,7 @@ def _expected_text(expected: Any) -> str:
     """The expected value as the user wrote it: ``5``, ``null``, ``'FILLED'``."""
     if isinstance(expected, str):
         stripped = expected.strip()
-        if as_number(stripped) is not None or stripped.lower() in _WORDS:
+        if as_number(stripped) is not None or stripped.lower() in WORDS:
             return stripped
         return repr(expected)
     return _json_text(expected)
@@ -533,11 +363,3 @@ def _expected_text(expected: Any) -> str:
 def _why(error: BaseException) -> str:
     text = str(error)
     return f"{type(error).__name__}: {text[:200]}" if text else type(error).__name__
-
-
-def describe(operator: Operator | None, expected: Any) -> str:
-    """``== 'FILLED'`` for messages; empty without an operator."""
-    if operator is None:
-        return ""
-    shown = SHOWN.get(operator) or SHOWN[to_operator(operator)]  # type: ignore[index]
-    return f"{shown} {expected!r}" if expected is not None else shown

@@ -1,5 +1,5 @@
-"""How Connect reports what went wrong, and the TLS context it connects with. Pure of
-robot; the errors it maps are asyncio's, ssl's, socket's and websockets'."""
+"""How Connect reports what went wrong, the TLS context it connects with and the codec of
+its protocol. Pure of robot; the errors it maps are asyncio's, ssl's, socket's and websockets'."""
 
 from __future__ import annotations
 
@@ -20,9 +20,10 @@ from websockets.exceptions import (
 
 from ._client import SessionLost, SessionRefused
 from ._negotiate import NegotiateFailed
-from .arguments import optional_positive_int, seconds
+from .arguments import check_init, codec_options, optional_positive_int, seconds
 from .errors import ConnectionFailed, InvalidArgument, WebSocketError
 from .masking import is_sensitive
+from .protocols import Codec, ProtocolError, codec_class
 
 
 def ssl_context(
@@ -146,3 +147,19 @@ def websocket_options(
         "close_timeout": close_timeout,
         "proxy": proxy or None,
     }
+
+
+def client_codec(
+    protocol: Any, init: Any, max_size: Any = None, binary_format: Any = None
+) -> Codec:
+    """A fresh client codec for ``protocol``, given its ``init`` (its secrets already
+    revealed) and the connection's ``max_size`` and ``binary_format``."""
+    value = check_init(init)
+    try:
+        limit = optional_positive_int(max_size, "max_size")
+        cls = codec_class(str(protocol))
+        if binary_format not in (None, ""):
+            return cls(value, max_size=limit, **codec_options(cls, binary_format))
+        return cls(value, max_size=limit)
+    except ProtocolError as error:
+        raise InvalidArgument(f"Cannot use protocol {protocol!r}: {error}.") from error

@@ -9,6 +9,8 @@ A name stands for an :class:`Entry`. Today there are three kinds:
 | :class:`ProxySideEntry` | ``<alias>#<n>``, ``<alias>#<n>.upstream`` | a client connecting to a proxy | the client's side, the server's side |
 | :class:`ProxyEntry` | the proxy's alias | `Start Proxy` | a group: its clients' sides |
 
+The two groups share :class:`GroupEntry`: a server's clients, adopted and forgotten alike.
+
 Keywords ask the registry, never a kind: `Receive`, `Disconnect`, `Get Connection Info`
 and the other keywords on one connection take :meth:`Registry.get`'s ``connection``; `Send`
 writes to each of :meth:`Entry.recipients`; `Get Connection Info` adds :meth:`Entry.info`;
@@ -44,7 +46,7 @@ from __future__ import annotations
 import asyncio
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from ._client import Connection
 from ._proxy import Proxy
@@ -52,6 +54,9 @@ from ._server import MockServer, request_headers
 from .errors import ConnectionNotFound
 from .masking import mask_headers, mask_nested, mask_url
 from .rules import RuleSet
+
+#: The server behind a group's name: a mock server or a proxy.
+Group = TypeVar("Group", MockServer, Proxy)
 
 
 class Entry(ABC):
@@ -154,12 +159,16 @@ class MockClientEntry(ClientEntry):
         return info
 
 
-class MockServerEntry(Entry):
-    """A mock server's own name: the group of its clients."""
+class GroupEntry(Entry, Generic[Group]):
+    """A server's own name (a mock server's, a proxy's): the group of its clients, which
+    the server appends on the loop and forgets past its limit of closed ones."""
 
-    def __init__(self, server: MockServer) -> None:
+    #: What the server is called in log lines.
+    kind = "server"
+
+    def __init__(self, server: Group) -> None:
         self.name = server.alias
-        self.server = server
+        self.server: Group = server
 
     @property
     def owner(self) -> str | None:
@@ -173,7 +182,7 @@ class MockServerEntry(Entry):
                 yield conn
 
     def sent_note(self, count: int) -> str:
-        return f"Sent to {count} client(s) of mock server '{self.name}'."
+        return f"Sent to {count} client(s) of {self.kind} '{self.name}'."
 
     @property
     def live(self) -> bool:
@@ -183,6 +192,31 @@ class MockServerEntry(Entry):
     async def close(self, code: int, reason: str, limit: float) -> None:
         await self.server.stop(code, reason, limit)
 
+    def members(self, client: Connection) -> list[Entry]:
+        """The entries one client brings in."""
+        return [MockClientEntry(client)]
+
+    def adopt(self) -> list[Entry]:
+        server = self.server
+        with server.condition:
+            new = server.clients[server.adopted :]
+            server.adopted = len(server.clients)
+        return [entry for conn in new for entry in self.members(conn)]
+
+    def forget(self) -> list[Connection]:
+        return [
+            entry.connection
+            for conn in self.server.forget_closed()
+            for entry in self.members(conn)
+            if entry.connection is not None
+        ]
+
+
+class MockServerEntry(GroupEntry[MockServer]):
+    """A mock server's own name: the group of its clients."""
+
+    kind = "mock server"
+
     def closed_note(self, code: int, reason: str) -> str:
         server = self.server
         return (
@@ -191,16 +225,6 @@ class MockServerEntry(Entry):
             + (f" ({reason})" if reason else "")
             + "."
         )
-
-    def adopt(self) -> list[Entry]:
-        server = self.server
-        with server.condition:
-            new = server.clients[server.adopted :]
-            server.adopted = len(server.clients)
-        return [MockClientEntry(conn) for conn in new]
-
-    def forget(self) -> list[Connection]:
-        return self.server.forget_closed()
 
 
 class ProxySideEntry(MockClientEntry):
@@ -219,33 +243,10 @@ class ProxySideEntry(MockClientEntry):
         return info
 
 
-class ProxyEntry(Entry):
+class ProxyEntry(GroupEntry[Proxy]):
     """A proxy's own name: the group of its clients' sides."""
 
-    def __init__(self, proxy: Proxy) -> None:
-        self.name = proxy.alias
-        self.server = proxy
-
-    @property
-    def owner(self) -> str | None:
-        return self.server.owner
-
-    def recipients(self) -> Iterator[Connection]:
-        with self.server.condition:
-            clients = [c for c in self.server.clients if c.is_open]
-        for conn in clients:
-            if conn.is_open:
-                yield conn
-
-    def sent_note(self, count: int) -> str:
-        return f"Sent to {count} client(s) of proxy '{self.name}'."
-
-    @property
-    def live(self) -> bool:
-        return not self.server.finished
-
-    async def close(self, code: int, reason: str, limit: float) -> None:
-        await self.server.stop(code, reason, limit)
+    kind = "proxy"
 
     def closed_note(self, code: int, reason: str) -> str:
         proxy = self.server
@@ -256,15 +257,10 @@ class ProxyEntry(Entry):
             + ", their servers with 1001."
         )
 
-    def adopt(self) -> list[Entry]:
-        proxy = self.server
-        with proxy.condition:
-            new = proxy.clients[proxy.adopted :]
-            proxy.adopted = len(proxy.clients)
-        entries: list[Entry] = []
-        for conn in new:
-            entries += [ProxySideEntry(conn), ProxySideEntry(conn.pair.upstream)]
-        return entries
+    def members(self, client: Connection) -> list[Entry]:
+        # Each client brings its two sides: ``<alias>#<n>`` and ``<alias>#<n>.upstream``.
+        upstream = client.pair.upstream  # type: ignore[attr-defined]
+        return [ProxySideEntry(client), ProxySideEntry(upstream)]
 
 
 class Registry:

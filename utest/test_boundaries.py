@@ -317,6 +317,34 @@ def test_a_mock_server_forgets_its_oldest_closed_clients_past_its_limit(
     assert len(server.clients) == 3
 
 
+def test_a_proxy_forgets_its_oldest_closed_client_pairs_past_its_limit(
+    lib: RobotWebSocket, server: InProcessServer
+) -> None:
+    url = lib.start_proxy(server.url("/echo"), alias="relay")
+    proxy = lib._context.registry.find("relay").server  # type: ignore[union-attr]
+    proxy.closed_kept = 2
+    for n in range(5):
+        lib.connect(url, alias=f"client{n}")
+        name = lib.wait_for_client("relay")
+        assert name == f"relay#{n + 1}"
+        lib.disconnect(f"client{n}")
+        lib.wait_until_closed(name)
+        lib.wait_until_closed(f"{name}.upstream")
+    lib.connect(url, alias="open one")
+    assert lib.wait_for_client("relay") == "relay#6"
+    # The three oldest closed pairs are forgotten, both sides; the two newest and the open
+    # one kept.
+    for gone in ("relay#1", "relay#2", "relay#3"):
+        for side in (gone, f"{gone}.upstream"):
+            with pytest.raises(AssertionError, match="No connection named"):
+                lib.get_connection_info(side)
+    for kept in ("relay#4", "relay#5", "relay#6"):
+        assert lib.get_connection_info(kept)["url"].startswith(url)
+        assert lib.get_connection_info(f"{kept}.upstream")["state"] in ("open", "closed")
+    assert proxy.forgotten == 3
+    assert len(proxy.clients) == 3 and len(proxy.pairs) == 3
+
+
 def test_a_heartbeat_reaches_a_client_whose_handshake_runs_while_it_starts(
     lib: RobotWebSocket, monkeypatch: pytest.MonkeyPatch
 ) -> None:

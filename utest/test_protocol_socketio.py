@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from RobotWebSocket.protocols import Output, ProtocolError, codec_class
-from RobotWebSocket.protocols.socketio import SocketIO, SocketIOServer, parse_packet
+from RobotWebSocket.protocols.socketio import SocketIO, parse_packet
+from RobotWebSocket.protocols.socketio_server import SocketIOServer
 
 OPEN = (
     '0{"sid":"eio-sid","upgrades":[],"pingTimeout":20000,"pingInterval":25000,"maxPayload":1000000}'

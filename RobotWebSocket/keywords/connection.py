@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from typing import Any
 
@@ -17,18 +16,22 @@ from ..arguments import (
     check_headers,
     check_subprotocols,
     check_url,
-    codec_options,
-    optional_positive_int,
     seconds,
 )
 from ..asyncapi import describe_channels
 from ..binary import BinaryFormat
-from ..connecting import connect_error, query_secrets, ssl_context, websocket_options
+from ..connecting import (
+    client_codec,
+    connect_error,
+    query_secrets,
+    ssl_context,
+    websocket_options,
+)
 from ..deadline import Deadline
-from ..errors import ConnectionAlreadyOpen, InvalidArgument, WebSocketError
+from ..errors import ConnectionAlreadyOpen, WebSocketError
 from ..history import History
 from ..masking import is_secret, is_sensitive, mask_headers, sensitive_values
-from ..protocols import ProtocolError, codec_class
+from ..protocols import Codec
 from ..registry import ClientEntry
 from ..waiting import Watch
 from .base import DEBUG_WINDOW, STOP_LIMIT, ContextAware
@@ -123,7 +126,14 @@ class ConnectionKeywords(ContextAware):
         | `Connect` | wss://ws.kraken.com/ | asyncapi=${CURDIR}/kraken.asyncapi.yml | violations=warn |
         """
         binary = self._binary_format(binary_format, proto, proto_message, protocol)
-        codec = self._codec(protocol, init, max_size, binary_format)
+        codec: Codec | None = None
+        if protocol not in (None, ""):
+            value = self.context.plain(init, nested=True)
+            codec = client_codec(protocol, value, max_size, binary_format)
+            # Masked as headers are: values under credential names, and Robot Secrets
+            # (which plain remembered).
+            for secret in sensitive_values(value):
+                self.context.remember_secret(secret)
         mode = check_violations(violations)
         if (
             codec is not None
@@ -157,7 +167,7 @@ class ConnectionKeywords(ContextAware):
             self.context.remember_secret(query_secret)
         contract = None
         if asyncapi not in (None, ""):
-            contract = load_contract(asyncapi, url, codec and codec.name)
+            contract = load_contract(asyncapi, url, codec.name if codec else None)
         connection = Connection(
             name=name,
             url=url,
@@ -180,7 +190,7 @@ class ConnectionKeywords(ContextAware):
             for learned in connection.learned_secrets:
                 self.context.remember_secret(learned)
             raise connect_error(
-                error, connection.display_url, limit, codec and codec.name, self._show
+                error, connection.display_url, limit, codec.name if codec else None, self._show
             ) from error
         for learned in connection.learned_secrets:
             self.context.remember_secret(learned)
@@ -225,34 +235,6 @@ class ConnectionKeywords(ContextAware):
         (a ``.proto`` file is compiled in a child process); ``None`` without one, and with
         a protocol, which speaks the format itself (SignalR, Socket.IO)."""
         return binary_format_for(name, proto, proto_message, protocol)
-
-    def _codec(
-        self, protocol: str | None, init: Any, max_size: Any = None, binary_format: Any = None
-    ) -> Any:
-        """A fresh codec for ``protocol`` (``None`` without one); ``init``'s secrets are
-        remembered so that the log never shows them."""
-        if protocol in (None, ""):
-            return None
-        value = self.context.plain(init, nested=True)
-        if isinstance(value, str) and value.strip()[:1] in ("{", "["):
-            try:
-                value = json.loads(value)
-            except ValueError as error:
-                raise InvalidArgument(f"Argument 'init' is not valid JSON: {error}.") from error
-        try:
-            limit = optional_positive_int(max_size, "max_size")
-            cls = codec_class(str(protocol))
-            if binary_format not in (None, ""):
-                codec = cls(value, max_size=limit, **codec_options(cls, binary_format))
-            else:
-                codec = cls(value, max_size=limit)
-        except ProtocolError as error:
-            raise InvalidArgument(f"Cannot use protocol {protocol!r}: {error}.") from error
-        # Masked as headers are: values under credential names, and Robot Secrets (which
-        # plain remembered).
-        for secret in sensitive_values(value):
-            self.context.remember_secret(secret)
-        return codec
 
     @keyword
     def disconnect(

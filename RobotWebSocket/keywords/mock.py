@@ -6,9 +6,6 @@ keywords reach them through it, as any other name.
 
 from __future__ import annotations
 
-import http
-import json
-import ssl
 from datetime import timedelta
 from typing import Any
 
@@ -24,7 +21,6 @@ from ..arguments import (
     check_path,
     check_port,
     check_subprotocols,
-    codec_options,
     optional_positive_int,
     seconds,
 )
@@ -32,9 +28,9 @@ from ..assertions import EVALUATING, check, describe, to_operator
 from ..deadline import Deadline
 from ..errors import ConnectionFailed, InvalidArgument, WebSocketError
 from ..masking import is_secret, is_sensitive
-from ..protocols import ProtocolError, codec_class
 from ..registry import MockServerEntry, ProxyEntry, close_entries
 from ..replay import read_recording
+from ..serving import reject_status, server_protocol, server_ssl
 from .base import STOP_LIMIT, ContextAware
 from .contracts import check_violations, load_contract, log_notes, take_contract
 
@@ -139,11 +135,12 @@ class MockKeywords(ContextAware):
                 f"'{self._show(name)}' names an open connection. Disconnect it first, or "
                 "give another 'alias'."
             )
-        status = None if reject in (None, "") else self._reject_status(reject)
-        context = self._server_ssl(certfile, keyfile)
+        status = None if reject in (None, "") else reject_status(reject)
+        context = server_ssl(certfile, keyfile)
         size_limit = optional_positive_int(max_size, "max_size")
         binary = binary_format_for(binary_format, proto, proto_message, protocol)
-        role, server_init, options = self._protocol(protocol, init, size_limit, binary_format)
+        value = init if protocol in (None, "") else self.context.plain(init, nested=True)
+        role, server_init, options = server_protocol(protocol, value, size_limit, binary_format)
         listen_port = check_port(port)
         if not isinstance(host, str) or not host or len(host) > 253:
             raise InvalidArgument(
@@ -205,59 +202,6 @@ class MockKeywords(ContextAware):
             + "."
         )
         return url
-
-    def _protocol(
-        self, protocol: Any, init: Any, max_size: int | None, binary_format: Any = None
-    ) -> tuple[Any, Any, dict[str, Any]]:
-        """The codec class of ``protocol`` (``None`` without one), the server's ``init`` and
-        the codec's options for ``binary_format``, checked by building one server codec now,
-        so that a bad one fails the keyword."""
-        if protocol in (None, ""):
-            if init not in (None, ""):
-                raise InvalidArgument("Argument 'init' needs 'protocol'.")
-            return None, None, {}
-        value = self.context.plain(init, nested=True)
-        if isinstance(value, str) and value.strip()[:1] in ("{", "["):
-            try:
-                value = json.loads(value)
-            except ValueError as error:
-                raise InvalidArgument(f"Argument 'init' is not valid JSON: {error}.") from error
-        try:
-            cls = codec_class(str(protocol))
-            options = {} if binary_format in (None, "") else codec_options(cls, binary_format)
-            cls(value, max_size=max_size, server=True, **options)
-        except ProtocolError as error:
-            raise InvalidArgument(f"Cannot serve protocol {protocol!r}: {error}.") from error
-        return cls, value, options
-
-    @staticmethod
-    def _reject_status(reject: Any) -> int:
-        try:
-            status = http.HTTPStatus(int(reject))
-        except (TypeError, ValueError, OverflowError) as error:
-            raise InvalidArgument(
-                f"Argument 'reject' must be an HTTP status such as 401, got {reject!r}."
-            ) from error
-        if status < 200 or status == http.HTTPStatus.SWITCHING_PROTOCOLS:
-            raise InvalidArgument(
-                f"Argument 'reject' must be a status that refuses the upgrade, got {reject!r}."
-            )
-        return int(status)
-
-    @staticmethod
-    def _server_ssl(certfile: str | None, keyfile: str | None) -> ssl.SSLContext | None:
-        if not certfile:
-            if keyfile:
-                raise InvalidArgument("Argument 'keyfile' needs 'certfile'.")
-            return None
-        certfile = check_path(certfile, "certfile")
-        keyfile = None if not keyfile else check_path(keyfile, "keyfile")
-        try:
-            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-            context.load_cert_chain(certfile, keyfile or None)
-        except (OSError, ssl.SSLError) as error:
-            raise InvalidArgument(f"Cannot load the TLS files: {error}.") from error
-        return context
 
     @keyword
     def wait_for_client(self, server: str = "mock", timeout: timedelta | None = None) -> str:

@@ -26,8 +26,8 @@ from ..faults import ACTIONS, Fault
 from ..query import Query
 from ..registry import ProxyEntry, ProxySideEntry, close_entries
 from ..rules import Template
+from ..serving import server_ssl
 from .base import STOP_LIMIT, ContextAware
-from .mock import MockKeywords
 
 _SIDE = re.compile(r"^(?P<alias>.+)#\d+(\.upstream)?$")
 
@@ -107,7 +107,7 @@ class ProxyKeywords(ContextAware):
             ruleset_for=self._registry.ruleset,
             buffer_size=self.context.buffer_size,
             buffer_bytes=self.context.buffer_bytes,
-            ssl_context=MockKeywords._server_ssl(certfile, keyfile),
+            ssl_context=server_ssl(certfile, keyfile),
             verify=bool(verify),
             open_timeout=self.context.connect_timeout,
             close_timeout=self._timeout,

@@ -13,7 +13,8 @@ __all__ = ["Codec", "Output", "ProtocolError", "Received", "codec_class", "NAMES
 
 #: ``protocol=`` value -> (module, class). Modules are imported on first use.
 _TABLE: dict[str, tuple[str, str]] = {
-    "socketio": ("socketio", "SocketIO"),
+    # Socket.IO's server role is socketio_server.SocketIOServer, set there as signalr's in hub.
+    "socketio": ("socketio_server", "SocketIO"),
     "graphql-transport-ws": ("graphql", "GraphQLTransportWS"),
     "graphql-ws": ("graphql", "GraphQLWS"),
     "stomp": ("stomp", "Stomp"),
