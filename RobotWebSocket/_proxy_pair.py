@@ -22,8 +22,10 @@ from websockets.asyncio.client import ClientConnection
 from websockets.asyncio.server import ServerConnection
 from websockets.frames import Close, Frame, Opcode
 
-from ._client import Connection, _quietly, _why
+from ._client import Connection
+from ._sending import _quietly
 from ._wire import DirectPaths
+from .errors import why
 from .faults import Fault, Marked, first_fault
 
 #: Messages waiting in one direction past which the proxy stops reading from the sender
@@ -194,7 +196,7 @@ class ProxySide(Connection):
         try:
             fault = first_fault(self.rulesets, message)
         except Exception as error:  # noqa: BLE001 - the boundary: see the docstring
-            self.note("warn", f"faults failed on {message.text[:200]!r} ({_why(error)}).")
+            self.note("warn", f"faults failed on {message.text[:200]!r} ({why(error)}).")
             fault = None
         if fault is None:
             self._arrive(ws, message)

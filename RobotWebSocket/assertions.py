@@ -26,6 +26,7 @@ import re
 from typing import Any
 
 # What the assertion is written with is read in .operators; callers import it from here too.
+from .errors import why
 from .operators import (
     EVALUATING,
     FORMATTERS,
@@ -145,7 +146,7 @@ def verdict(
         else:
             holds, note = _textual(value, operator, expected, subject)
     except JUDGEMENT_ERRORS as error:
-        return None, value, f"{_name(subject, value)} could not be judged ({_why(error)})"
+        return None, value, f"{_name(subject, value)} could not be judged ({why(error)})"
     if holds is None:
         return None, value, note
     if holds:
@@ -278,7 +279,7 @@ def _evaluate(
     except Exception as error:
         if isinstance(error, interrupts):
             raise
-        return None, value, f"{SHOWN[operator]} {expected!r} could not be evaluated ({_why(error)})"
+        return None, value, f"{SHOWN[operator]} {expected!r} could not be evaluated ({why(error)})"
     if operator is Operator.THEN:
         return True, result, ""
     for formatter in formatters or ():
@@ -358,8 +359,3 @@ def _expected_text(expected: Any) -> str:
             return stripped
         return repr(expected)
     return _json_text(expected)
-
-
-def _why(error: BaseException) -> str:
-    text = str(error)
-    return f"{type(error).__name__}: {text[:200]}" if text else type(error).__name__

@@ -18,12 +18,12 @@ from websockets.exceptions import (
     ProxyError,
 )
 
-from ._client import SessionLost, SessionRefused
 from ._negotiate import NegotiateFailed
 from .arguments import check_init, codec_options, optional_positive_int, seconds
 from .errors import ConnectionFailed, InvalidArgument, WebSocketError
 from .masking import is_sensitive
 from .protocols import Codec, ProtocolError, codec_class
+from .protocols.base import SessionLost, SessionRefused
 
 
 def ssl_context(

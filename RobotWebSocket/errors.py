@@ -74,3 +74,10 @@ class ValidationFailed(WebSocketError):
 
 class ContractViolated(WebSocketError):
     """A message received or about to be sent breaks the connection's AsyncAPI contract."""
+
+
+def why(error: BaseException) -> str:
+    """A short account of an exception for a warning or a failure: its type and the first
+    line of its text (at most 200 characters)."""
+    text = str(error).splitlines()[0][:200] if str(error) else ""
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .assertions import EVALUATING, SHOWN
-from .errors import InvalidArgument
+from .errors import InvalidArgument, why
 from .extraction import Expression, compile_expression, message_matches
 from .history import Message
 from .query import Query
@@ -100,7 +100,7 @@ class Template:
                     else json.dumps(value, ensure_ascii=False, default=_as_json)
                 )
             except Exception as error:  # noqa: BLE001 - the loop must not fail: see react
-                return None, None, f"placeholder {part.source} failed ({_why(error)})"
+                return None, None, f"placeholder {part.source} failed ({why(error)})"
         return "".join(out), None, None
 
 
@@ -109,11 +109,6 @@ def _as_json(value: Any) -> Any:
     if isinstance(value, (bytes, bytearray)):
         return bytes(value).decode("utf-8", "replace")
     return str(value)
-
-
-def _why(error: BaseException) -> str:
-    text = str(error)
-    return f"{type(error).__name__}: {text[:200]}" if text else type(error).__name__
 
 
 @dataclass(eq=False)
@@ -150,7 +145,7 @@ class Rule:
             if query.judge_one(message):
                 return True
         except Exception as error:  # noqa: BLE001 - nothing may reach the loop's callbacks
-            fault = f"judging it failed ({_why(error)})"
+            fault = f"judging it failed ({why(error)})"
         else:
             fault = query.fault
             if not fault:

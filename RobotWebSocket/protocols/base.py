@@ -289,3 +289,11 @@ class Codec:
         matching one of its filters). Never raises: a document it cannot read is wanted,
         so that :meth:`encode` says what is wrong with it."""
         return True
+
+
+class SessionRefused(Exception):
+    """The server refused the protocol session; the message is the server's words."""
+
+
+class SessionLost(Exception):
+    """The connection closed before the protocol session was up."""
