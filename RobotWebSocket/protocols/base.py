@@ -115,6 +115,20 @@ class Output:
         return self
 
 
+class _Empty(list):  # type: ignore[type-arg]
+    """An empty list that refuses to grow: the fields of the shared :data:`NOTHING`."""
+
+    def _refuse(self, *args: Any) -> Any:
+        raise TypeError("NOTHING is shared and stays empty: return a new Output")
+
+    append = extend = insert = __setitem__ = __iadd__ = _refuse  # type: ignore[assignment]
+
+
+#: What :meth:`Codec.receive` returns for a message that changes nothing the connection
+#: layer reads (the start of a packet that goes on in later messages): no frames, no
+#: documents, the session as it was. It is shared, so its lists refuse to grow.
+NOTHING = Output(send=_Empty(), documents=_Empty())
+
 #: Tells whether a received document is the reply to one request.
 Pending = Callable[[Any], bool]
 
