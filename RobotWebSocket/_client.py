@@ -29,7 +29,7 @@ from ._wire import WIRE_LOGGER, ClientSide, how_it_closed
 from .binary import BinaryFormat
 from .binary import undecodable as undecodable_frame
 from .history import BinaryDocument, History, Message
-from .protocols.base import NOTHING, Codec, Frame, Output, json_document, undecodable
+from .protocols.base import Codec, Frame, Output, json_document, undecodable
 from .rules import Reaction, Rule, RuleSet
 
 __all__ = ["Connection"]
@@ -229,7 +229,7 @@ class Connection(Timers):
             out = Output(documents=[undecodable(data, _why(error))])
         if not out.documents:
             self.wire_log.append(("receive", Message(0, time.time(), data), "protocol"))
-            if out is NOTHING:
+            if out is Output.NOTHING:
                 return
         self._carry_out(ws, out)
 

@@ -105,6 +105,8 @@ class Output:
     refused: str | None = None
     #: Close the WebSocket with this code and reason (a keep-alive the peer missed).
     close: tuple[int, str] | None = None
+    #: The shared empty output, :data:`NOTHING`.
+    NOTHING: ClassVar[Output]
 
     def extend(self, other: Output) -> Output:
         self.send.extend(other.send)
@@ -128,6 +130,7 @@ class _Empty(list):  # type: ignore[type-arg]
 #: layer reads (the start of a packet that goes on in later messages): no frames, no
 #: documents, the session as it was. It is shared, so its lists refuse to grow.
 NOTHING = Output(send=_Empty(), documents=_Empty())
+Output.NOTHING = NOTHING
 
 #: Tells whether a received document is the reply to one request.
 Pending = Callable[[Any], bool]
