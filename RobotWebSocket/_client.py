@@ -221,6 +221,8 @@ class Connection(Timers, Sends):
             out = Output(documents=[undecodable(data, why(error))])
         if not out.documents:
             self.wire_log.append(("receive", Message(0, time.time(), data), "protocol"))
+            if out is Output.NOTHING:
+                return
         self._carry_out(ws, out)
 
     def _arrive(self, ws: Any, message: Message) -> None:

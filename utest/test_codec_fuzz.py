@@ -13,10 +13,12 @@ import json
 import struct
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from RobotWebSocket.protocols import Codec, Output, codec_class
+from RobotWebSocket.protocols.base import json_document
 from RobotWebSocket.protocols.mqtt_packets import packet
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -348,3 +350,33 @@ def test_a_graphql_message_with_an_id_of_any_type_is_kept_as_it_is(ident: Any) -
     codec.receive('{"type": "connection_ack"}', 0.0)
     message = json.dumps({"type": "next", "id": ident, "payload": {}})
     assert check(codec.receive(message, 1.0)) == [json.loads(message)]
+
+
+@given(
+    st.one_of(
+        st.text(max_size=40),
+        st.recursive(
+            st.none() | st.booleans() | st.floats() | st.integers() | st.text(max_size=10),
+            lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner),
+            max_leaves=10,
+        ).map(json.dumps),
+    ),
+    st.sampled_from(["", " ", "\n", " x", "]"]),
+    st.sampled_from(["", " ", "\t"]),
+)
+def test_json_documents_are_read_as_the_decoder_reads_them(text, after, before):
+    text = before + text + after
+    try:
+        expected: Any = json.JSONDecoder().decode(text)
+    except ValueError as error:
+        expected = ("error", str(error))
+    try:
+        found: Any = json_document(text)
+    except ValueError as error:
+        found = ("error", str(error))
+    assert json.dumps(found) == json.dumps(expected)
+
+
+def test_json_nested_too_deeply_is_no_document():
+    with pytest.raises(ValueError, match="nested too deeply"):
+        json_document("[" * 100_000 + "]" * 100_000)

@@ -10,10 +10,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from RobotWebSocket._client import Connection
+from RobotWebSocket.history import History
 from RobotWebSocket.protocols import ProtocolError, codec_class
+from RobotWebSocket.protocols.base import NOTHING
 from RobotWebSocket.protocols.mqtt import Mqtt, MqttServer
 from RobotWebSocket.protocols.mqtt_packets import (
     decode_payload,
+    decode_publish,
     packet,
     remaining_length,
     split_packet,
@@ -637,3 +641,70 @@ def test_server_wants_publishes_matching_a_filter_the_client_subscribed_to(
 )
 def test_valid_filters(topic_filter, valid):
     assert valid_filter(topic_filter) is valid
+
+
+@given(
+    topic=st.text(min_size=1, max_size=40),
+    payload=st.one_of(
+        st.binary(max_size=300),
+        st.text(max_size=300).map(str.encode),
+        st.recursive(
+            st.none() | st.booleans() | st.integers() | st.text(max_size=10),
+            lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner),
+            max_leaves=10,
+        ).map(lambda value: json.dumps(value).encode()),
+    ),
+    flags=st.sampled_from([0, 1, 8, 9]),
+)
+def test_a_message_that_is_one_qos0_publish_reads_as_the_packet_reader_reads_it(
+    topic, payload, flags
+):
+    name = topic.encode()
+    body = struct.pack("!H", len(name)) + name + payload
+    data = packet(3, flags, body)
+    documents = connected().receive(data, 1.0).documents
+    assert [(item.document, item.raw) for item in documents] == [
+        (decode_publish(flags, body), data)
+    ]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x30\x03\x00\x05a",  # the topic is cut short
+        b"\x30\x05\x00\x01\xff{}",  # the topic is not UTF-8
+        b"\x30\x01\x00" + PINGRESP,  # too short for a topic, then another packet
+    ],
+)
+def test_a_publish_the_quick_reading_refuses_is_explained_as_before(data):
+    documents = connected().receive(data, 1.0).documents
+    assert [item.document["type"] for item in documents] == ["undecodable"]
+
+
+def test_the_start_of_a_packet_gives_the_shared_empty_output():
+    codec = connected()
+    data = publish("topic", b"p" * 300)
+    assert codec.receive(data[:1], 1.0) is NOTHING
+    assert codec.receive(data[1:3], 1.0) is NOTHING
+    assert codec.receive(data[3:10], 1.0) is NOTHING
+    assert codec.receive(data[10:], 1.0).documents[0].document["payload"] == "p" * 300
+    with pytest.raises(TypeError):
+        NOTHING.documents.append(None)
+    with pytest.raises(TypeError):
+        NOTHING.send.extend([b""])
+    assert NOTHING.documents == [] and NOTHING.send == []
+
+
+def test_each_piece_of_a_packet_keeps_its_place_in_the_wire_log():
+    connection = Connection(
+        name="c", url="ws://x", alias=None, history=History(10), display_url="ws://x"
+    )
+    connection.codec, connection._codec_opened = connected(), True
+    data = publish("topic", b'{"n": 1}')
+    pieces = [data[:1], data[1:2], data[2:5], data[5:]]
+    for piece in pieces:
+        connection.deliver(None, piece)
+    assert [(way, m.data, mark) for way, m, mark in connection.wire_log] == [
+        ("receive", piece, "protocol") for piece in pieces[:3]
+    ]
+    assert [m.document["payload"] for m in connection.history.all()] == [{"n": 1}]

@@ -41,6 +41,8 @@ class Protobuf(BinaryFormat):
         self._all_types: list[str] = []
         self._classes: dict[str, Any] = {}
         self._type: Any = None
+        #: The runtime's class of received frames, once it has been made.
+        self._received: Any = None
         if proto is None:
             if proto_message is not None:
                 raise EncodeError(
@@ -92,9 +94,10 @@ class Protobuf(BinaryFormat):
             except (WireError, RecursionError) as error:
                 return undecodable(frame, error)
         try:
-            message = self._class(self._type)()
-            message.ParseFromString(bytes(frame))
-            return to_document(message, self._pool)
+            received = self._received
+            if received is None:
+                received = self._received = self._class(self._type)
+            return to_document(received.FromString(bytes(frame)), self._pool)
         except Exception as error:  # noqa: BLE001
             # DecodeError for bytes that are not this message, and whatever the runtime
             # raises for input it rejects: a peer's frame must become a document.

@@ -58,6 +58,7 @@ binary attachments) cannot make it wait for, or hold, more than that.
 from __future__ import annotations
 
 import json
+import json.scanner
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, cast
@@ -72,7 +73,11 @@ Frame = str | bytes
 #: default.
 DEFAULT_MAX_SIZE = 1_048_576
 
-_decode = json.JSONDecoder().decode
+_decoder = json.JSONDecoder()
+_decode = _decoder.decode
+#: The decoder's scanner, called directly: ``decode`` adds two whitespace matches and two
+#: Python calls, as much again as scanning a short document costs.
+_scan = json.scanner.make_scanner(_decoder)  # type: ignore[arg-type]
 
 
 class ProtocolError(ValueError):
@@ -100,6 +105,8 @@ class Output:
     refused: str | None = None
     #: Close the WebSocket with this code and reason (a keep-alive the peer missed).
     close: tuple[int, str] | None = None
+    #: The shared empty output, :data:`NOTHING`.
+    NOTHING: ClassVar[Output]
 
     def extend(self, other: Output) -> Output:
         self.send.extend(other.send)
@@ -109,6 +116,21 @@ class Output:
         self.close = self.close or other.close
         return self
 
+
+class _Empty(list):  # type: ignore[type-arg]
+    """An empty list that refuses to grow: the fields of the shared :data:`NOTHING`."""
+
+    def _refuse(self, *args: Any) -> Any:
+        raise TypeError("NOTHING is shared and stays empty: return a new Output")
+
+    append = extend = insert = __setitem__ = __iadd__ = _refuse  # type: ignore[assignment]
+
+
+#: What :meth:`Codec.receive` returns for a message that changes nothing the connection
+#: layer reads (the start of a packet that goes on in later messages): no frames, no
+#: documents, the session as it was. It is shared, so its lists refuse to grow.
+NOTHING = Output(send=_Empty(), documents=_Empty())
+Output.NOTHING = NOTHING
 
 #: Tells whether a received document is the reply to one request.
 Pending = Callable[[Any], bool]
@@ -131,6 +153,14 @@ def json_document(text: str | bytes) -> Any:
     try:
         if not isinstance(text, str):
             text = bytes(text).decode("utf-8")
+        try:
+            document, end = _scan(text, 0)
+        except StopIteration:
+            end = -1
+        if end == len(text):
+            return document
+        # Whitespace around the document, more after it, or no JSON at all: the decoder
+        # reads it again and says why, as it always did.
         return _decode(text)
     except RecursionError:
         raise ValueError("nested too deeply") from None

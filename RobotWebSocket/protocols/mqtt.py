@@ -18,15 +18,18 @@ from typing import Any, ClassVar
 
 from .base import (
     DEFAULT_MAX_SIZE,
+    NOTHING,
     Codec,
     Frame,
     Output,
     Pending,
     ProtocolError,
     Received,
+    json_document,
     undecodable,
 )
 from .mqtt_packets import (  # noqa: F401  (REFUSALS is read from here)
+    _JSON_STARTS,
     CONNACK,
     CONNECT,
     DISCONNECT,
@@ -94,6 +97,8 @@ class Mqtt(Codec):
         #: Ids of QoS 2 publishes received and not yet released: a resent one is not new.
         self._receiving: set[int] = set()
         self._ping_sent: float | None = None
+        #: When the peer was last heard from (the server role's keep-alive reads it).
+        self._last_heard = 0.0
 
     def _configure(self, options: dict[str, Any]) -> None:
         self._options = options
@@ -104,18 +109,26 @@ class Mqtt(Codec):
         return Output(send=[self._connect])
 
     def receive(self, message: Frame, now: float) -> Output:
+        self._last_heard = now
         if isinstance(message, str):
             return Output(documents=[undecodable(message, "MQTT is sent in binary messages")])
         if self._pieces:
             self._pieces.append(message)
             self._held += len(message)
             if self._held < self._wanted:
-                return Output()
+                # Clients such as mqtt.js write a packet in several messages: the pieces
+                # before the last cost no more than keeping them.
+                return NOTHING
             data = b"".join(self._pieces)
             self._pieces, self._held = [], 0
         else:
             # Most messages hold whole packets: they are read in place.
             data = message
+        if self.ready and len(data) > 4 and data[0] & 0xF6 == 0x30:
+            # One QoS 0 PUBLISH, as a broker sends them, is read without the general steps.
+            document = _qos0_publish(data, self._limit)
+            if document is not None:
+                return Output(documents=[Received(document, data)])
         out = Output()
         pos = 0
         while pos < len(data):
@@ -131,6 +144,8 @@ class Mqtt(Codec):
                 # is once its length has come.
                 rest = data[pos:] if pos else data
                 self._pieces, self._held, self._wanted = [rest], len(rest), end - pos
+                if not pos:
+                    return NOTHING  # The message is the start of a packet, and no more.
                 break
             raw = data if pos == 0 and end == len(data) else data[pos:end]
             pos = end
@@ -251,6 +266,45 @@ class Mqtt(Codec):
         return frames, is_reply
 
 
+def _qos0_publish(data: bytes, limit: int) -> dict[str, Any] | None:
+    """The document of ``data`` when it is exactly one valid QoS 0 PUBLISH whose remaining
+    length takes one or two bytes, as :func:`.mqtt_packets.decode_publish` reads it; ``None``
+    for anything else, which the general reading takes (and explains, when it is wrong)."""
+    length, start = data[1], 2
+    if length & 0x80:
+        if data[2] & 0x80:
+            return None
+        length, start = length & 0x7F | data[2] << 7, 3
+    if start + length != len(data) or length > limit or length < 2:
+        return None
+    end = start + 2 + (data[start] << 8 | data[start + 1])
+    if end > len(data):
+        return None
+    try:
+        topic = data[start + 2 : end].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    # The payload as decode_payload reads it: JSON, else text, else bytes.
+    payload: Any = data[end:]
+    try:
+        text = payload.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        if payload and payload[0] in _JSON_STARTS:
+            try:
+                payload = json_document(text)
+            except ValueError:
+                payload = text
+        else:
+            payload = text
+    flags = data[0]
+    return {
+        "type": "publish", "topic": topic, "payload": payload,
+        "qos": 0, "retain": bool(flags & 1), "dup": bool(flags & 8), "id": None,
+    }  # fmt: skip
+
+
 class MqttServer(Mqtt):
     """The broker's side of ``protocol=mqtt`` (``Mqtt(..., server=True)``): ``init`` has
     ``code`` (the CONNACK return code, 0 by default: another one refuses the client, then
@@ -274,16 +328,11 @@ class MqttServer(Mqtt):
         self._present = flag(options.get("session_present", False), "session_present")
         self.keepalive = 0
         self.subscriptions: dict[str, int] = {}
-        self._last_heard = 0.0
 
     def opened(self, subprotocol: str | None, now: float) -> Output:
         # The client speaks first, with CONNECT.
         self._last_heard = now
         return Output()
-
-    def receive(self, message: Frame, now: float) -> Output:
-        self._last_heard = now
-        return super().receive(message, now)
 
     def _handle(self, kind: int, flags: int, body: bytes, raw: bytes, out: Output) -> None:
         name = PACKET_NAMES.get(kind, f"packet type {kind}")
