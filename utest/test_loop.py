@@ -1,4 +1,5 @@
 import asyncio
+import gc
 import subprocess
 import sys
 import threading
@@ -6,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from RobotWebSocket._loop import LOOP, SWITCH_INTERVAL, LoopStopped, LoopThread
+from RobotWebSocket._loop import GC_THRESHOLDS, LOOP, SWITCH_INTERVAL, LoopStopped, LoopThread
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -144,3 +145,16 @@ def test_the_thread_switch_interval_comes_back_when_the_loop_stops():
         assert sys.getswitchinterval() == 0.004
     finally:
         sys.setswitchinterval(before)
+
+
+def test_the_garbage_collector_thresholds_come_back_when_the_loop_stops():
+    before = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)
+    try:
+        loop_thread = LoopThread()
+        loop_thread.loop()
+        assert gc.get_threshold() == GC_THRESHOLDS
+        loop_thread.shutdown()
+        assert gc.get_threshold() == (700, 10, 10)
+    finally:
+        gc.set_threshold(*before)
