@@ -25,11 +25,9 @@ from .base import (
     Pending,
     ProtocolError,
     Received,
-    json_document,
     undecodable,
 )
 from .mqtt_packets import (  # noqa: F401  (REFUSALS is read from here)
-    _JSON_STARTS,
     CONNACK,
     CONNECT,
     DISCONNECT,
@@ -59,6 +57,7 @@ from .mqtt_packets import (  # noqa: F401  (REFUSALS is read from here)
     packet,
     packet_id,
     publish_packet,
+    qos0_publish,
     split_packet,
     topic_matches,
     topics_of,
@@ -126,7 +125,7 @@ class Mqtt(Codec):
             data = message
         if self.ready and len(data) > 4 and data[0] & 0xF6 == 0x30:
             # One QoS 0 PUBLISH, as a broker sends them, is read without the general steps.
-            document = _qos0_publish(data, self._limit)
+            document = qos0_publish(data, self._limit)
             if document is not None:
                 return Output(documents=[Received(document, data)])
         out = Output()
@@ -264,45 +263,6 @@ class Mqtt(Codec):
             )
 
         return frames, is_reply
-
-
-def _qos0_publish(data: bytes, limit: int) -> dict[str, Any] | None:
-    """The document of ``data`` when it is exactly one valid QoS 0 PUBLISH whose remaining
-    length takes one or two bytes, as :func:`.mqtt_packets.decode_publish` reads it; ``None``
-    for anything else, which the general reading takes (and explains, when it is wrong)."""
-    length, start = data[1], 2
-    if length & 0x80:
-        if data[2] & 0x80:
-            return None
-        length, start = length & 0x7F | data[2] << 7, 3
-    if start + length != len(data) or length > limit or length < 2:
-        return None
-    end = start + 2 + (data[start] << 8 | data[start + 1])
-    if end > len(data):
-        return None
-    try:
-        topic = data[start + 2 : end].decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    # The payload as decode_payload reads it: JSON, else text, else bytes.
-    payload: Any = data[end:]
-    try:
-        text = payload.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:
-        if payload and payload[0] in _JSON_STARTS:
-            try:
-                payload = json_document(text)
-            except ValueError:
-                payload = text
-        else:
-            payload = text
-    flags = data[0]
-    return {
-        "type": "publish", "topic": topic, "payload": payload,
-        "qos": 0, "retain": bool(flags & 1), "dup": bool(flags & 8), "id": None,
-    }  # fmt: skip
 
 
 class MqttServer(Mqtt):

@@ -351,3 +351,42 @@ def publish_packet(document: dict[str, Any], ident: int | None, fresh: Callable[
             ident = number(document["id"], "id", 1, 0xFFFF)
         body += struct.pack("!H", ident or fresh())
     return packet(PUBLISH, flags, body + payload_bytes(document.get("payload")))
+
+
+def qos0_publish(data: bytes, limit: int) -> dict[str, Any] | None:
+    """The document of ``data`` when it is exactly one valid QoS 0 PUBLISH whose remaining
+    length takes one or two bytes, as :func:`decode_publish` reads it; ``None``
+    for anything else, which the general reading takes (and explains, when it is wrong)."""
+    length, start = data[1], 2
+    if length & 0x80:
+        if data[2] & 0x80:
+            return None
+        length, start = length & 0x7F | data[2] << 7, 3
+    if start + length != len(data) or length > limit or length < 2:
+        return None
+    end = start + 2 + (data[start] << 8 | data[start + 1])
+    if end > len(data):
+        return None
+    try:
+        topic = data[start + 2 : end].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    # The payload as decode_payload reads it: JSON, else text, else bytes.
+    payload: Any = data[end:]
+    try:
+        text = payload.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        if payload and payload[0] in _JSON_STARTS:
+            try:
+                payload = json_document(text)
+            except ValueError:
+                payload = text
+        else:
+            payload = text
+    flags = data[0]
+    return {
+        "type": "publish", "topic": topic, "payload": payload,
+        "qos": 0, "retain": bool(flags & 1), "dup": bool(flags & 8), "id": None,
+    }  # fmt: skip
