@@ -226,27 +226,13 @@ class MockServer(ClientGroup):
         codec = (
             None if cls is None else cls(self.init, max_size=self.max_size, server=True, **options)
         )
+        kind = Connection if self.replay is None else ReplayingConnection
+        owner = kind(
+            name="", url="", alias=None, history=history, display_url="", codec=codec,
+            binary=self.binary,
+        )  # fmt: skip
         if self.replay is not None:
-            owner: Connection = ReplayingConnection(
-                name="",
-                url="",
-                alias=None,
-                history=history,
-                display_url="",
-                codec=codec,
-                binary=self.binary,
-            )
             owner.recording, owner.fast = self.replay, self.replay_fast  # type: ignore[attr-defined]
-        else:
-            owner = Connection(
-                name="",
-                url="",
-                alias=None,
-                history=history,
-                display_url="",
-                codec=codec,
-                binary=self.binary,
-            )
         return _ServerSide(*args, owner=owner, **kwargs)
 
     def _process_request(self, ws: ServerConnection, request: Request) -> Response | None:
