@@ -82,6 +82,7 @@ def main() -> None:
             + features.GROUPS
             + mock_protocols.GROUPS
             + proxy_rows.GROUPS
+            + binary.GROUPS
             + contracts.GROUPS
             + memory.GROUPS
         )
