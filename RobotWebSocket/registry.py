@@ -271,6 +271,9 @@ class Registry:
 
     def __init__(self, show: Callable[[str], str]) -> None:
         self._entries: dict[str, Entry] = {}
+        #: The entries that bring in others (mock servers, proxies), by name: only they are
+        #: asked on every look-up, which must not cost a pass over thousands of clients.
+        self._groups: dict[str, GroupEntry[Any]] = {}
         #: Message rules by name; they belong to the name and outlive what is under it.
         self.rules: dict[str, RuleSet] = {}
         self._show = show
@@ -282,10 +285,14 @@ class Registry:
         """Put ``entry`` under its name, replacing what was there (the caller checked that
         it is no longer :attr:`Entry.live`)."""
         self._entries[entry.name] = entry
+        if isinstance(entry, GroupEntry):
+            self._groups[entry.name] = entry
+        else:
+            self._groups.pop(entry.name, None)
 
     def adopt(self) -> None:
-        """Register what entries brought in on the loop since the last call."""
-        for entry in list(self._entries.values()):
+        """Register what groups brought in on the loop since the last call."""
+        for entry in list(self._groups.values()):
             for new in entry.adopt():
                 self._entries[new.name] = new
             for gone in entry.forget():
