@@ -60,6 +60,12 @@ def request_headers(connection: Connection) -> list[tuple[str, str]]:
     return list(headers.raw_items()) if headers is not None else []
 
 
+#: Connections the kernel queues for a server before it accepts them (asyncio's default is
+#: 100): past it, a client's connection attempt is dropped and retried a second later, so a
+#: burst of clients opening at once took over a second more (docs/performance.md).
+BACKLOG = 1024
+
+
 async def listen(
     handler: Callable[[ServerConnection], Awaitable[None]],
     host: str,
@@ -86,6 +92,7 @@ async def listen(
         select_subprotocol=select_subprotocol,
         ssl=ssl_context,
         logger=WIRE_LOGGER,
+        backlog=BACKLOG,
         **options,
     )
     bound = server.sockets[0].getsockname()
