@@ -9,7 +9,7 @@ Test Teardown       Stop Clients And Servers
 *** Test Cases ***
 Graphql-ws Client Subscribes And Gets Results, Pings Answered
     ${url}=    Start Mock Server    alias=gql    protocol=graphql-transport-ws    init={"server": "mock"}
-    ${client}=    Start Official Client    graphql    ${url}/graphql    stay=2.5s
+    ${client}=    Start Official Client    graphql    ${url}/graphql    stay=3.5s
     Wait For Client    gql
     Client Line Should Have    ${client}    connected    payload    ${{{"server": "mock"}}}
     Mock Sends Two Results And Completes
@@ -30,7 +30,7 @@ Legacy Client Subscribes And Gets Data, And The Ka Keep-Alive
     ${url}=    Start Mock Server    alias=legacy    protocol=graphql-ws    init={"server": "mock"}
     # The mock sends a ka at once after the ack, then every 10 s (the repeat is in the
     # codec's unit tests, utest/test_codec_roles.py): the client counts what it gets.
-    ${client}=    Start Official Client    graphql-legacy    ${url}/graphql    11000    stay=1.5s
+    ${client}=    Start Official Client    graphql-legacy    ${url}/graphql    11000    stay=3s
     Wait For Client    legacy
     Client Line Should Have    ${client}    connected    payload    ${{{"server": "mock"}}}
     Mock Answers The Legacy Start With Two Data And Complete

@@ -9,9 +9,9 @@ Test Teardown       Stop Clients And Servers
 Two MQTT Clients Subscribe, Publish And Get Publishes
     ${url}=    Start Mock Server    alias=broker    protocol=mqtt
     # One after the other, so that dev-1 is broker#1.
-    ${first}=    Start Official Client    mqtt    ${url}/mqtt    dev-1    stay=3s
+    ${first}=    Start Official Client    mqtt    ${url}/mqtt    dev-1    stay=4s
     Wait For Client    broker
-    ${second}=    Start Official Client    mqtt    ${url}/mqtt    dev-2    stay=3s
+    ${second}=    Start Official Client    mqtt    ${url}/mqtt    dev-2    stay=4s
     Wait For Client    broker
     Client Should Be Connected And Subscribed    ${first}
     Client Should Be Connected And Subscribed    ${second}

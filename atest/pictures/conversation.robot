@@ -102,6 +102,7 @@ Secrets Are Masked In The Picture
 Messages The History Dropped Are One Note
     Small.Connect    ${WS}/push?count=8
     Small.Get Message Count    ${WS}/push?count=8    ==    5
+    Small.Receive    ${WS}/push?count=8    $.n    ==    8
     Small.Log Conversation    ${WS}/push?count=8
     ${picture}=    Last Picture
     Should Be Equal    ${picture}[kinds]    ${{["dropped"] + ["received"] * 5}}

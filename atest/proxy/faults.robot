@@ -32,7 +32,7 @@ Drop From A Node Client Never Reaches The Server
     Wait For Client Event    ${client}    message    data=public
 
 Delay Holds A Message And Keeps The Order Behind It
-    Add Fault    proxy#1    ==    first    action=delay    delay=400ms
+    Add Fault    proxy#1    ==    first    action=delay    delay=1s
     Connect    ${PROXY_URL}/echo    alias=client
     Send    client    first
     Send    client    second

@@ -71,7 +71,7 @@ Receive Waits Until The Assertion Holds
 A Status Followed At Once By A Heartbeat Is Not Missed With Last 1
     [Documentation]    The four messages arrive together while Receive waits; each is judged.
     Send    ${WS}/script
-    ...    {"delay": 300, "send": [{"type": "hb"}, {"id": "q", "status": "FILLED"}, {"type": "hb"}, {"type": "hb"}]}
+    ...    {"delay": 1000, "send": [{"type": "hb"}, {"id": "q", "status": "FILLED"}, {"type": "hb"}, {"type": "hb"}]}
     ${status}=    Receive    ${WS}/script    $.status    ==    FILLED
     Should Be Equal    ${status}    FILLED
 
